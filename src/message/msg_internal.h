@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * msg_internal.h - the pg_msg object as the message room's files share it.
+ *
+ * Ownership: a pg_msg owns every segment's path and text, its quoted
+ * ranges, uninspectable strings, findings and the copy of the raw message
+ * (kept for redaction). Arrays grow by doubling through msg_* helpers in
+ * msg.c; nothing outside this room sees these fields.
+ */
+#ifndef PIIGUARD_MSG_INTERNAL_H
+#define PIIGUARD_MSG_INTERNAL_H
+
+#include "piiguard/pg_msg.h"
+
+/* A segment plus what only the room needs: which MIME part it came from,
+ * so redaction can find the bytes to rewrite. */
+typedef struct msg_segment {
+    pg_segment pub;
+    char *path;
+    char *text;
+    pg_range *quoted;
+    size_t n_quoted, cap_quoted;
+    int part_id;  /* MIME part number for redaction; -1 when none */
+} msg_segment;
+
+struct pg_msg {
+    msg_segment *segs;
+    size_t n_segs, cap_segs;
+    pg_uninspectable *unins;
+    size_t n_unins, cap_unins;
+    pg_msg_finding *findings;
+    size_t n_findings, cap_findings;
+    char **header_names, **header_values;
+    size_t n_headers, cap_headers;
+    char *raw;        /* copy of the input, for redaction */
+    size_t raw_len;
+    bool encrypted;
+    size_t decoded_bytes; /* running total against max_decoded_bytes */
+};
+
+/* Append a segment; the text is copied and NUL-terminated. Returns its
+ * index, or a negative pg_err. */
+int msg_add_segment(pg_msg *msg, const char *path, pg_seg_kind kind,
+                    const char *text, size_t len, bool in_attachment);
+
+/* Mark [start, end) of segment idx as quoted; ranges must come in order. */
+int msg_add_quoted(pg_msg *msg, size_t idx, size_t start, size_t end);
+
+/* Record an uninspectable part. */
+int msg_add_uninspectable(pg_msg *msg, const char *segment, const char *reason);
+
+/* Record a top-level header (decoded value). */
+int msg_add_header(pg_msg *msg, const char *name, const char *value);
+
+/* Allocate an empty message. */
+int msg_new(pg_msg **out);
+
+#endif /* PIIGUARD_MSG_INTERNAL_H */
