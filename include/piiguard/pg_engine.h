@@ -165,6 +165,13 @@ int pg_stream_new(pg_stream **out, const pg_engine *engine,
  */
 int pg_stream_feed(pg_stream *stream, const char *buf, size_t len);
 
+/**
+ * The bytes of a finding, valid only inside the stream's callback (the
+ * window that holds them moves on afterwards). @return NULL when the
+ * finding is not in the current window.
+ */
+const char *pg_stream_match(const pg_stream *stream, const pg_finding *finding);
+
 /** Flush the tail. @return as pg_stream_feed(). */
 int pg_stream_finish(pg_stream *stream);
 

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * context.c - context words: the words near a candidate that make it
+ * likely (or, for context-required types, possible at all).
+ *
+ * Words are whole-word and case-insensitive, searched in a window of
+ * opts.context_window bytes on each side. A context id is
+ * entity * CTX_STRIDE + index, so pg_context_word() needs no table of its
+ * own. The lists follow Presidio's where Presidio has one, plus the words
+ * customer-service mail actually uses.
+ */
+#include <string.h>
+
+#include "engine/engine_internal.h"
+
+#define CTX_STRIDE 64
+
+#define W(...) (const char *const[]){__VA_ARGS__, NULL}
+
+static const char *const *const ctx_words[PG_ENT_COUNT] = {
+    [PG_ENT_CREDIT_CARD] = W("credit", "card", "visa", "mastercard", "amex",
+        "discover", "debit", "cc", "cvv", "expiry", "exp", "payment", "jcb", "maestro"),
+    [PG_ENT_IBAN_CODE] = W("iban", "bank", "account", "transfer", "sepa"),
+    [PG_ENT_ABA_ROUTING_NUMBER] = W("aba", "routing", "rtn", "transit", "bank",
+        "ach", "wire", "routing number"),
+    [PG_ENT_US_BANK_NUMBER] = W("bank account", "account number", "acct",
+        "checking", "savings", "account no", "account #", "bank", "account"),
+    [PG_ENT_SWIFT_CODE] = W("swift", "bic", "bank", "wire", "swift code", "bic code"),
+    [PG_ENT_CRYPTO] = W("bitcoin", "btc", "wallet", "crypto", "address"),
+    [PG_ENT_US_SSN] = W("ssn", "ssns", "social security", "social", "security number",
+        "ss#", "ss #", "ssid", "soc sec"),
+    [PG_ENT_US_ITIN] = W("itin", "individual taxpayer", "taxpayer", "tax id", "tin"),
+    [PG_ENT_US_PASSPORT] = W("passport", "passport number", "passport no",
+        "passport#", "travel document"),
+    [PG_ENT_US_DRIVER_LICENSE] = W("driver", "drivers", "driver's", "license",
+        "licence", "dl", "dln", "driving", "permit", "lic"),
+    [PG_ENT_US_NPI] = W("npi", "national provider", "provider", "prescriber"),
+    [PG_ENT_MEDICAL_LICENSE] = W("dea", "medical license", "registration",
+        "prescriber", "license"),
+    [PG_ENT_US_MBI] = W("mbi", "medicare", "beneficiary", "medicare number"),
+    [PG_ENT_UK_NINO] = W("national insurance", "nino", "ni number", "ni no", "nin", "insurance"),
+    [PG_ENT_UK_NHS] = W("nhs", "health service", "nhs number", "patient"),
+    [PG_ENT_CA_SIN] = W("sin", "social insurance", "nas", "insurance number"),
+    [PG_ENT_AU_TFN] = W("tfn", "tax file", "tax file number"),
+    [PG_ENT_AU_MEDICARE] = W("medicare", "medicare card", "medicare number"),
+    [PG_ENT_IN_AADHAAR] = W("aadhaar", "aadhar", "uidai", "uid"),
+    [PG_ENT_IN_PAN] = W("pan", "permanent account", "income tax"),
+    [PG_ENT_NL_BSN] = W("bsn", "burgerservicenummer", "sofinummer", "citizen service"),
+    [PG_ENT_ES_NIF] = W("nif", "dni", "documento", "identidad"),
+    [PG_ENT_ES_NIE] = W("nie", "extranjero", "foreigner"),
+    [PG_ENT_IT_FISCAL_CODE] = W("codice fiscale", "fiscal code", "cf", "tax code"),
+    [PG_ENT_PL_PESEL] = W("pesel"),
+    [PG_ENT_FR_NIR] = W("nir", "insee", "securite sociale", "sécurité sociale",
+        "social security", "carte vitale"),
+    [PG_ENT_DE_TAX_ID] = W("steuer", "steuerid", "steuer-id", "idnr", "tax id",
+        "steueridentifikationsnummer", "identifikationsnummer"),
+    [PG_ENT_SE_PERSONNUMMER] = W("personnummer", "personal identity", "pnr"),
+    [PG_ENT_FI_PERSONAL_IDENTITY_CODE] = W("hetu", "henkilötunnus",
+        "henkilotunnus", "personal identity code", "identity code"),
+    [PG_ENT_BR_CPF] = W("cpf", "cadastro"),
+    [PG_ENT_DK_CPR] = W("cpr", "personnummer", "cpr-nummer"),
+    [PG_ENT_NO_FODSELSNUMMER] = W("fødselsnummer", "fodselsnummer",
+        "personnummer", "national identity number"),
+    [PG_ENT_EMAIL_ADDRESS] = W("email", "e-mail", "mail"),
+    [PG_ENT_PHONE_NUMBER] = W("phone", "telephone", "tel", "cell", "mobile",
+        "call", "fax", "number", "contact", "sms", "text"),
+    [PG_ENT_IP_ADDRESS] = W("ip", "ip address", "address", "ipv4", "ipv6"),
+    [PG_ENT_DATE_OF_BIRTH] = W("dob", "d.o.b", "birth", "born", "birthday",
+        "birthdate", "date of birth", "b-day"),
+    [PG_ENT_PERSON] = W("name", "mr", "mrs", "ms", "dr"),
+    [PG_ENT_PASSWORD] = W("password", "passcode", "pwd", "passwd"),
+    [PG_ENT_PIN] = W("pin", "pin code", "pin number"),
+    [PG_ENT_PRIVATE_KEY] = W("key"),
+    [PG_ENT_API_TOKEN] = W("token", "api", "key", "secret"),
+};
+
+/* pg_context_word - the context word with this id */
+const char *pg_context_word(uint16_t id)
+{
+    unsigned e = id / CTX_STRIDE, i = id % CTX_STRIDE;
+
+    if (e >= PG_ENT_COUNT || !ctx_words[e])
+        return NULL;
+    for (unsigned k = 0; k <= i; k++)
+        if (!ctx_words[e][k])
+            return NULL;
+    return ctx_words[e][i];
+}
+
+/* lower_window - copy [from, to) lower-cased into buf; returns length */
+static size_t lower_window(const scan_ctx *ctx, size_t from, size_t to,
+                           char *buf, size_t cap)
+{
+    size_t n = to - from;
+
+    if (n > cap)
+        n = cap;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)ctx->s[from + i];
+        buf[i] = (char)(is_upper(c) ? c + 32 : c);
+    }
+    return n;
+}
+
+/* word_at - does w occur in buf as a whole word? */
+static bool word_in(const char *buf, size_t n, const char *w)
+{
+    size_t wl = strlen(w);
+    const char *p = buf, *end = buf + n;
+
+    while ((size_t)(end - p) >= wl && (p = memmem(p, (size_t)(end - p), w, wl))) {
+        bool left = p == buf || !is_alnum((unsigned char)p[-1]);
+        bool right = p + wl == end || !is_alnum((unsigned char)p[wl]);
+        if (left && right)
+            return true;
+        p++;
+    }
+    return false;
+}
+
+/* window - the clipped context window around [start, end) */
+static void window(const scan_ctx *ctx, size_t start, size_t end,
+                   size_t *from, size_t *to)
+{
+    size_t w = ctx->engine->opts.context_window;
+
+    *from = start > w ? start - w : 0;
+    *to = end + w < ctx->n ? end + w : ctx->n;
+}
+
+/* engine_context - context-word ids for an entity near [start, end) */
+unsigned engine_context(const scan_ctx *ctx, pg_entity entity, size_t start,
+                        size_t end, uint16_t *ids)
+{
+    char buf[2 * PG_MAX_CONTEXT_WINDOW + PG_MAX_MATCH_BYTES];
+    const char *const *words = ctx_words[entity];
+    size_t from, to, n;
+    unsigned found = 0;
+
+    if (!words)
+        return 0;
+    window(ctx, start, end, &from, &to);
+    n = lower_window(ctx, from, to, buf, sizeof(buf));
+    /* The candidate itself is blanked so that "ssn" inside a token such as
+     * an e-mail local part does not count as context for itself. */
+    for (size_t i = start - from; i < end - from && i < n; i++)
+        buf[i] = ' ';
+    for (unsigned k = 0; words[k] && found < PG_FINDING_MAX_CONTEXT; k++)
+        if (word_in(buf, n, words[k]))
+            ids[found++] = (uint16_t)(entity * CTX_STRIDE + k);
+    return found;
+}
+
+/* engine_words_near - any of these words in [from, to)? */
+bool engine_words_near(const scan_ctx *ctx, size_t from, size_t to,
+                       const char *const *words)
+{
+    char buf[2 * PG_MAX_CONTEXT_WINDOW + PG_MAX_MATCH_BYTES];
+    size_t n = lower_window(ctx, from, to, buf, sizeof(buf));
+
+    for (unsigned k = 0; words[k]; k++)
+        if (word_in(buf, n, words[k]))
+            return true;
+    return false;
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * engine_internal.h - what the engine's files share: the compiled engine,
+ * the per-thread scratch, the normalised view, clusters and the emit path.
+ *
+ * The scan runs in four steps, each in its own file:
+ *   normalize.c  original bytes -> normalised view + shift map
+ *   scan.c       sweep the view for digits and '@'; build clusters; run the
+ *                cluster recognizers; run the Hyperscan word pass
+ *   recog_*.c    recognizers: turn a cluster or a word hit into candidates
+ *   emit.c       context words, score, threshold, then collect; at the end
+ *                overlaps are resolved and offsets mapped back
+ * Invariant: all offsets inside the engine are offsets into the normalised
+ * view until emit.c maps them back, once, just before the callback.
+ */
+#ifndef PIIGUARD_ENGINE_INTERNAL_H
+#define PIIGUARD_ENGINE_INTERNAL_H
+
+#include <hs/hs.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "piiguard/pg_engine.h"
+#include "piiguard/pg_limits.h"
+
+/* Most groups one cluster holds; longer runs are cut into windows. */
+#define CLUSTER_MAX_GROUPS 12
+
+/* Context-word boost added to a base score when a context word is near. */
+#define CONTEXT_BOOST 0.35f
+
+/* Recognizer flags */
+#define RF_NEEDS_CONTEXT 1u  /* dropped unless a context word is near */
+
+/* One alphanumeric group inside a cluster, e.g. "123" in "123-45-6789". */
+typedef struct group {
+    uint32_t start, end; /* into the normalised view */
+    uint8_t ndigit, nalpha, nupper;
+    char sep_before;     /* the joiner before it ('\0' for the first) */
+    uint8_t nsep_before; /* how many joiner bytes before it */
+} group;
+
+/* A run of groups joined by single separators around a digit. */
+typedef struct cluster {
+    uint32_t start, end;
+    bool plus;           /* a '+' immediately precedes the first group */
+    int ng;
+    group g[CLUSTER_MAX_GROUPS];
+} cluster;
+
+/* A candidate before overlap resolution (normalised offsets). */
+typedef struct cand {
+    pg_entity entity;
+    uint32_t start, end;
+    float score;
+    bool validated;
+    uint8_t n_context;
+    uint16_t context[PG_FINDING_MAX_CONTEXT];
+} cand;
+
+/* A literal or pattern hit from the Hyperscan word pass. */
+typedef struct word_hit {
+    uint32_t id;
+    uint32_t start, end;
+} word_hit;
+
+/* Where normalised offset >= norm_off, original = normalised + delta. */
+typedef struct shift {
+    size_t norm_off;
+    int64_t delta;
+} shift;
+
+struct pg_engine {
+    pg_engine_opts opts;
+    hs_database_t *words;     /* literal/word database, see words.c */
+    unsigned n_word_patterns;
+};
+
+struct pg_scratch {
+    const pg_engine *engine;
+    hs_scratch_t *hs;
+    char *norm;               /* normalised view (when the input needs one) */
+    size_t norm_cap;
+    shift *shifts;
+    size_t n_shifts, cap_shifts;
+    cand *cands;
+    size_t n_cands, cap_cands;
+    word_hit *hits;
+    size_t n_hits, cap_hits;
+    int err;                  /* sticky: PG_ENOMEM once an append failed */
+};
+
+/* The view one scan works on. */
+typedef struct scan_ctx {
+    const pg_engine *engine;
+    pg_scratch *scratch;
+    const char *s;            /* normalised text */
+    size_t n;
+} scan_ctx;
+
+/* normalize.c: build the normalised view; *view points to buf itself when
+ * no byte needs changing. Returns 0 or PG_ENOMEM. */
+int engine_normalize(pg_scratch *scratch, const char *buf, size_t len,
+                     const char **view, size_t *view_len);
+
+/* normalize.c: normalised offset -> original offset. */
+size_t engine_map_offset(const pg_scratch *scratch, size_t norm_off);
+
+/* emit.c: offer a candidate. Applies context (and drops it when the
+ * recognizer needs context and none is near) and the threshold. */
+void engine_emit(scan_ctx *ctx, pg_entity entity, size_t start, size_t end,
+                 float base, bool validated, unsigned flags);
+
+/* emit.c: sort, resolve overlaps, map offsets, call back. */
+int engine_deliver(scan_ctx *ctx, const char *orig, pg_finding_cb cb, void *payload);
+
+/* context.c: find context words for an entity near [start, end). Fills
+ * up to PG_FINDING_MAX_CONTEXT ids; returns how many were found. */
+unsigned engine_context(const scan_ctx *ctx, pg_entity entity, size_t start,
+                        size_t end, uint16_t *ids);
+
+/* context.c: does any of a NULL-terminated word list occur (whole word,
+ * case-insensitive) in [from, to) of the view? */
+bool engine_words_near(const scan_ctx *ctx, size_t from, size_t to,
+                       const char *const *words);
+
+/* Recognizers over a cluster (recog_*.c). */
+void recog_ids(scan_ctx *ctx, const cluster *c);
+void recog_financial(scan_ctx *ctx, const cluster *c);
+void recog_phone(scan_ctx *ctx, const cluster *c);
+void recog_date(scan_ctx *ctx, const cluster *c);
+void recog_ip(scan_ctx *ctx, const cluster *c);
+
+/* Recognizers triggered by a byte (recog_contact.c). */
+void recog_email_at(scan_ctx *ctx, size_t at);
+size_t recog_ipv6_at(scan_ctx *ctx, size_t pos);
+
+/* scan.c: the digit/'@' sweep over the whole view. */
+void engine_sweep(scan_ctx *ctx);
+
+/* words.c: compile the word database; run it and dispatch the hits. */
+int engine_words_compile(pg_engine *engine);
+int engine_words_scan(scan_ctx *ctx);
+
+/* Word-hit recognizers (recog_words.c / recog_person.c). */
+void recog_word_hit(scan_ctx *ctx, const word_hit *hit);
+
+/* Small helpers shared by recognizers (scan.c). */
+static inline bool is_digit(unsigned char c) { return (unsigned)(c - (unsigned)'0') < 10u; }
+static inline bool is_upper(unsigned char c) { return (unsigned)(c - (unsigned)'A') < 26u; }
+static inline bool is_lower(unsigned char c) { return (unsigned)(c - (unsigned)'a') < 26u; }
+static inline bool is_alpha(unsigned char c) { return is_upper(c) || is_lower(c); }
+static inline bool is_alnum(unsigned char c) { return is_digit(c) || is_alpha(c); }
+
+/* Copy groups [a, b] of a cluster as compact upper-case alnum into out
+ * (cap bytes); returns the length, or 0 when it does not fit. */
+size_t cluster_compact(const scan_ctx *ctx, const cluster *c, int a, int b,
+                       char *out, size_t cap);
+
+/* True when every joiner between groups a..b is the same byte (or none). */
+bool cluster_same_sep(const cluster *c, int a, int b, char *sep_out);
+
+#endif /* PIIGUARD_ENGINE_INTERNAL_H */

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * recog_contact.c - e-mail addresses and IP addresses.
+ *
+ * E-mail: from an '@', the local part runs left over [A-Za-z0-9._%+-] and
+ * the domain right over labels; the last label must be 2+ letters. IPv4:
+ * four dotted groups of 0-255 that are not part of a longer dotted run and
+ * not a version string ("v1.2.3.4", "version 1.2.3.4"). IPv6: a run of
+ * hex digits and colons that inet_pton accepts and that holds "::" or
+ * eight groups, so "10:30:00" stays a time.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "engine/span.h"
+
+static bool is_local_char(unsigned char c)
+{
+    return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+static bool is_domain_char(unsigned char c)
+{
+    return is_alnum(c) || c == '.' || c == '-';
+}
+
+/* domain_end - end of a valid domain starting at i, or 0 when invalid */
+static size_t domain_end(const scan_ctx *ctx, size_t i)
+{
+    size_t e = i, last_dot = 0;
+
+    while (e < ctx->n && is_domain_char((unsigned char)ctx->s[e]) && e - i < 255)
+        e++;
+    while (e > i && (ctx->s[e - 1] == '.' || ctx->s[e - 1] == '-'))
+        e--;
+    for (size_t k = i; k < e; k++)
+        if (ctx->s[k] == '.')
+            last_dot = k;
+    if (!last_dot || last_dot == i || e - last_dot - 1 < 2)
+        return 0;
+    for (size_t k = last_dot + 1; k < e; k++)
+        if (!is_alpha((unsigned char)ctx->s[k]))
+            return 0;
+    return e;
+}
+
+/* recog_email_at - an address around the '@' at position at */
+void recog_email_at(scan_ctx *ctx, size_t at)
+{
+    size_t b = at;
+
+    while (b > 0 && is_local_char((unsigned char)ctx->s[b - 1]) && at - b < 64)
+        b--;
+    while (b < at && ctx->s[b] == '.')
+        b++;
+    if (b == at)
+        return;
+    size_t e = domain_end(ctx, at + 1);
+    if (e)
+        engine_emit(ctx, PG_ENT_EMAIL_ADDRESS, b, e, 1.0f, true, 0);
+}
+
+static bool is_hex(unsigned char c)
+{
+    return is_digit(c) || (unsigned)(c - (unsigned)'a') < 6u || (unsigned)(c - (unsigned)'A') < 6u;
+}
+
+/* recog_ipv6_at - an IPv6 address around pos; returns its end or 0 */
+size_t recog_ipv6_at(scan_ctx *ctx, size_t pos)
+{
+    size_t b = pos, e = pos, colons = 0;
+    char buf[64];
+
+    while (b > 0 && (is_hex((unsigned char)ctx->s[b - 1]) || ctx->s[b - 1] == ':') && pos - b < 45)
+        b--;
+    while (e < ctx->n && (is_hex((unsigned char)ctx->s[e]) || ctx->s[e] == ':' || ctx->s[e] == '.') && e - b < 45)
+        e++;
+    while (e > b && ctx->s[e - 1] == '.')
+        e--;
+    for (size_t k = b; k < e; k++)
+        colons += ctx->s[k] == ':';
+    if (colons < 2 || e - b < 3 || e - b >= sizeof(buf))
+        return 0;
+    if ((b > 0 && is_alnum((unsigned char)ctx->s[b - 1])) ||
+        (e < ctx->n && is_alnum((unsigned char)ctx->s[e])))
+        return 0;
+    memcpy(buf, ctx->s + b, e - b);
+    buf[e - b] = '\0';
+    if (colons < 7 && !strstr(buf, "::"))
+        return 0;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET6, buf, &a6) != 1)
+        return 0;
+    engine_emit(ctx, PG_ENT_IP_ADDRESS, b, e, 0.6f, true, 0);
+    return e;
+}
+
+/* octet_ok - 1-3 digits, at most 255, no leading zero */
+static bool octet_ok(const char *s, size_t n)
+{
+    if (n < 1 || n > 3 || (n > 1 && s[0] == '0'))
+        return false;
+    unsigned v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (unsigned)(s[i] - '0');
+    return v <= 255;
+}
+
+/* version_like - "v1.2.3.4" or "version 1.2.3.4" */
+static bool version_like(const scan_ctx *ctx, size_t start)
+{
+    static const char *const words[] = {"version", "ver", "release", "build",
+                                        "firmware", "v", "rev", NULL};
+    size_t from = start > 24 ? start - 24 : 0;
+
+    if (start > 0 && (ctx->s[start - 1] == 'v' || ctx->s[start - 1] == 'V'))
+        return true;
+    return engine_words_near(ctx, from, start, words);
+}
+
+/* recog_ip - dotted IPv4 inside a cluster */
+void recog_ip(scan_ctx *ctx, const cluster *c)
+{
+    for (int a = 0; a + 3 < c->ng; a++) {
+        bool ok = true;
+        for (int k = a; k < a + 4 && ok; k++) {
+            const group *g = &c->g[k];
+            ok = g->ndigit == g->end - g->start &&
+                 octet_ok(ctx->s + g->start, g->end - g->start) &&
+                 (k == a || (g->sep_before == '.' && g->nsep_before == 1));
+        }
+        if (!ok)
+            continue;
+        if ((a + 4 < c->ng && c->g[a + 4].sep_before == '.' && c->g[a + 4].nsep_before == 1) ||
+            (a > 0 && c->g[a].sep_before == '.' && c->g[a].nsep_before == 1))
+            continue;
+        size_t s = c->g[a].start, e = c->g[a + 3].end;
+        if (s > 0 && is_alpha((unsigned char)ctx->s[s - 1]))
+            continue;
+        if (!version_like(ctx, s))
+            engine_emit(ctx, PG_ENT_IP_ADDRESS, s, e, 0.6f, true, 0);
+    }
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * recog_financial.c - card numbers, IBANs, routing and account numbers.
+ *
+ * Cards: 12-19 digits, written bare or in groups of 4 (4-6-5 for Amex),
+ * passing Luhn and an issuer range. Luhn alone passes one random number
+ * in ten, so the issuer range and the grouping carry real weight; a
+ * Luhn-invalid order number never passes.
+ * IBANs: country letters and check digits first, compact or in fours;
+ * mod-97 makes a random string pass one time in 97, and the country's
+ * length table removes most of the rest.
+ * ABA routing and US bank account numbers are bare digit runs that look
+ * like everything else, so they need a context word.
+ */
+#include <string.h>
+
+#include "engine/span.h"
+
+/* card_grouping - written as card numbers are written? */
+static bool card_grouping(const span *sp)
+{
+    static const uint8_t g4444[] = {4, 4, 4, 4, 0}, g465[] = {4, 6, 5, 0},
+                         g4443[] = {4, 4, 4, 4, 3, 0}, g464[] = {4, 6, 4, 0},
+                         g444[] = {4, 4, 4, 0}, g4442[] = {4, 4, 4, 2, 0},
+                         g4443b[] = {4, 4, 4, 3, 0};
+    if (sp->ngroups == 1)
+        return true;
+    if (!sp->sep_consistent || (sp->sep != ' ' && sp->sep != '-'))
+        return false;
+    return span_grouping(sp, g4444) || span_grouping(sp, g465) ||
+           span_grouping(sp, g4443) || span_grouping(sp, g464) ||
+           span_grouping(sp, g444) || span_grouping(sp, g4442) ||
+           span_grouping(sp, g4443b);
+}
+
+/* try_card - a payment card number? */
+static void try_card(scan_ctx *ctx, const span *sp)
+{
+    if (!sp->digits_only || sp->len < 12 || sp->len > 19)
+        return;
+    if (!card_grouping(sp) || span_glued(sp) || !span_valid(sp, PG_ENT_CREDIT_CARD))
+        return;
+    float base = sp->ngroups > 1 ? 0.9f : 0.8f;
+    engine_emit(ctx, PG_ENT_CREDIT_CARD, span_start(sp), span_end(sp), base, true, 0);
+}
+
+/* try_iban - an IBAN, compact or in groups of four? */
+static void try_iban(scan_ctx *ctx, const span *sp)
+{
+    const char *s = sp->compact;
+
+    if (sp->len < 15 || sp->len > 34 || !is_upper((unsigned char)s[0]) ||
+        !is_upper((unsigned char)s[1]) || !is_digit((unsigned char)s[2]) ||
+        !is_digit((unsigned char)s[3]))
+        return;
+    if (sp->ngroups > 1) {
+        if (!sp->sep_consistent || (sp->sep != ' ' && sp->sep != '-'))
+            return;
+        for (int k = 0; k < sp->ngroups - 1; k++)
+            if (sp->glen[k] != 4)
+                return;
+        if (sp->glen[sp->ngroups - 1] > 4)
+            return;
+    }
+    if (span_valid(sp, PG_ENT_IBAN_CODE))
+        engine_emit(ctx, PG_ENT_IBAN_CODE, span_start(sp), span_end(sp), 1.0f, true, 0);
+}
+
+/* try_aba - a routing number: needs "routing", "ABA" or the like near */
+static void try_aba(scan_ctx *ctx, const span *sp)
+{
+    static const uint8_t g441[] = {4, 4, 1, 0};
+
+    if (!sp->digits_only || sp->len != 9)
+        return;
+    if (sp->ngroups > 1 && !(sp->sep_consistent && span_grouping(sp, g441)))
+        return;
+    if (!span_glued(sp) && span_valid(sp, PG_ENT_ABA_ROUTING_NUMBER))
+        engine_emit(ctx, PG_ENT_ABA_ROUTING_NUMBER, span_start(sp), span_end(sp),
+                    0.40f, true, RF_NEEDS_CONTEXT);
+}
+
+/* try_bank_account - 8-17 digits, only beside "account number" words */
+static void try_bank_account(scan_ctx *ctx, const span *sp)
+{
+    if (!sp->digits_only || sp->len < 8 || sp->len > 17 || sp->ngroups != 1)
+        return;
+    if (!span_glued(sp) && span_valid(sp, PG_ENT_US_BANK_NUMBER))
+        engine_emit(ctx, PG_ENT_US_BANK_NUMBER, span_start(sp), span_end(sp),
+                    0.35f, false, RF_NEEDS_CONTEXT);
+}
+
+/* recog_financial - financial recognizers over every span */
+void recog_financial(scan_ctx *ctx, const cluster *c)
+{
+    span sp;
+
+    if (c->ng == 1 && c->g[0].end - c->g[0].start < 8)
+        return;
+    span_first(&sp, ctx, c);
+    while (span_next(&sp, ctx)) {
+        if (sp.len < 8)
+            continue;
+        try_card(ctx, &sp);
+        try_iban(ctx, &sp);
+        try_aba(ctx, &sp);
+        try_bank_account(ctx, &sp);
+    }
+}

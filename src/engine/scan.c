@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * scan.c - the first pass: find the few places worth a closer look.
+ *
+ * Nearly every identifier piiguard knows holds a digit, and every e-mail
+ * address an '@'. So the hot loop only looks for those bytes, sixteen at a
+ * time with SSE2, and hands the run of "groups" around each hit (a
+ * cluster: "DE89 3704 0044", "(555) 123-4567", "AB 12 34 56 C") to the
+ * cluster recognizers. Prose between hits is skipped at memory speed.
+ * Word-led entities (names, passwords, key blocks, tokens, BICs) come from
+ * the Hyperscan literal pass in words.c.
+ *
+ * A cluster is groups of [0-9A-Za-z] joined by at most two joiner bytes
+ * (" -./()"); a group without digits joins only when it is short and upper
+ * case, which is how IBANs ("GB82 WEST ...") and NINOs ("... C") are cut.
+ */
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "engine/engine_internal.h"
+
+/* next_trigger - index of the next digit or '@' at or after i, or n */
+static size_t next_trigger(const char *s, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i zero = _mm_set1_epi8('0'), bias = _mm_set1_epi8((char)0x80);
+    const __m128i ten = _mm_set1_epi8((char)(0x80 + 10)), at = _mm_set1_epi8('@');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+        /* unsigned (v - '0') < 10, as a signed compare after flipping bit 7 */
+        __m128i d = _mm_xor_si128(_mm_sub_epi8(v, zero), bias);
+        __m128i hit = _mm_or_si128(_mm_cmplt_epi8(d, ten), _mm_cmpeq_epi8(v, at));
+        int m = _mm_movemask_epi8(hit);
+        if (m)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+#endif
+    for (; i < n; i++)
+        if (is_digit((unsigned char)s[i]) || s[i] == '@')
+            return i;
+    return n;
+}
+
+static bool is_joiner(unsigned char c)
+{
+    return c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')';
+}
+
+/* read_group - measure the alnum group starting at i */
+static group read_group(const char *s, size_t i, size_t n)
+{
+    group g = {0};
+
+    g.start = (uint32_t)i;
+    while (i < n && is_alnum((unsigned char)s[i]) && i - g.start < PG_MAX_MATCH_BYTES) {
+        unsigned char c = (unsigned char)s[i];
+        g.ndigit += is_digit(c);
+        g.nalpha += is_alpha(c);
+        g.nupper += is_upper(c);
+        i++;
+    }
+    g.end = (uint32_t)i;
+    return g;
+}
+
+/* joinable - may a group without digits join the cluster? */
+static bool joinable(const group *g)
+{
+    unsigned len = g->end - g->start;
+    return g->ndigit > 0 || (len <= 4 && g->nupper == len);
+}
+
+/* group_start_before - start of the alnum run ending at e */
+static size_t group_start_before(const char *s, size_t e)
+{
+    size_t b = e;
+    while (b > 0 && is_alnum((unsigned char)s[b - 1]) && e - b < PG_MAX_MATCH_BYTES)
+        b--;
+    return b;
+}
+
+/* extend_left - find where the cluster around the group at gs begins */
+static size_t extend_left(const char *s, size_t gs, int *groups)
+{
+    while (*groups < CLUSTER_MAX_GROUPS / 2) {
+        size_t j = gs, nsep = 0;
+        while (j > 0 && is_joiner((unsigned char)s[j - 1]) && nsep < 2) {
+            j--;
+            nsep++;
+        }
+        if (nsep == 0 || j == 0 || !is_alnum((unsigned char)s[j - 1]))
+            break;
+        size_t b = group_start_before(s, j);
+        group g = read_group(s, b, j);
+        if (!joinable(&g))
+            break;
+        gs = b;
+        (*groups)++;
+    }
+    return gs;
+}
+
+/* build_cluster - the cluster around the digit at pos */
+static void build_cluster(const scan_ctx *ctx, size_t pos, cluster *c)
+{
+    const char *s = ctx->s;
+    size_t n = ctx->n, i;
+    int left = 0;
+
+    i = extend_left(s, group_start_before(s, pos), &left);
+    c->ng = 0;
+    c->start = (uint32_t)i;
+    c->plus = i > 0 && s[i - 1] == '+';
+    while (c->ng < CLUSTER_MAX_GROUPS) {
+        group g = read_group(s, i, n);
+        if (c->ng > 0 && !joinable(&g))
+            break;
+        c->g[c->ng++] = g;
+        i = g.end;
+        size_t j = i;
+        while (j < n && is_joiner((unsigned char)s[j]) && j - i < 2)
+            j++;
+        if (j == i || j >= n || !is_alnum((unsigned char)s[j]))
+            break;
+        g = read_group(s, j, n);
+        if (!joinable(&g))
+            break;
+        if (c->ng < CLUSTER_MAX_GROUPS) {
+            c->g[c->ng].sep_before = s[i];
+            c->g[c->ng].nsep_before = (uint8_t)(j - i);
+        }
+        i = j;
+    }
+    if (c->ng < CLUSTER_MAX_GROUPS)
+        c->g[c->ng].sep_before = 0;
+    for (int k = 1; k < c->ng; k++)
+        if (!c->g[k].nsep_before) {
+            size_t a = c->g[k - 1].end;
+            c->g[k].sep_before = s[a];
+            c->g[k].nsep_before = (uint8_t)(c->g[k].start - a);
+        }
+    c->end = c->g[c->ng - 1].end;
+}
+
+/* cluster_compact - groups a..b as compact upper-case alnum */
+size_t cluster_compact(const scan_ctx *ctx, const cluster *c, int a, int b,
+                       char *out, size_t cap)
+{
+    size_t o = 0;
+
+    for (int k = a; k <= b; k++) {
+        for (uint32_t i = c->g[k].start; i < c->g[k].end; i++) {
+            if (o + 1 >= cap)
+                return 0;
+            unsigned char ch = (unsigned char)ctx->s[i];
+            out[o++] = (char)(is_lower(ch) ? ch - 32 : ch);
+        }
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* cluster_same_sep - one joiner byte, used consistently between a..b */
+bool cluster_same_sep(const cluster *c, int a, int b, char *sep_out)
+{
+    char sep = 0;
+
+    for (int k = a + 1; k <= b; k++) {
+        if (c->g[k].nsep_before != 1)
+            return false;
+        if (sep && c->g[k].sep_before != sep)
+            return false;
+        sep = c->g[k].sep_before;
+    }
+    if (sep_out)
+        *sep_out = sep;
+    return true;
+}
+
+/* run_cluster - every cluster recognizer over one cluster */
+static void run_cluster(scan_ctx *ctx, const cluster *c)
+{
+    recog_financial(ctx, c);
+    recog_ids(ctx, c);
+    recog_phone(ctx, c);
+    recog_date(ctx, c);
+    recog_ip(ctx, c);
+}
+
+/* engine_sweep - the digit/'@' pass over the whole view */
+void engine_sweep(scan_ctx *ctx)
+{
+    size_t i = 0;
+    cluster c;
+
+    while ((i = next_trigger(ctx->s, i, ctx->n)) < ctx->n) {
+        if (ctx->s[i] == '@') {
+            recog_email_at(ctx, i);
+            i++;
+            continue;
+        }
+        size_t v6 = recog_ipv6_at(ctx, i);
+        build_cluster(ctx, i, &c);
+        run_cluster(ctx, &c);
+        i = c.end > i ? c.end : i + 1;
+        if (v6 > i)
+            i = v6;
+    }
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * words.c - the Hyperscan pass: entities that start with a word, not a
+ * digit (key blocks, API tokens, passwords, PINs, BICs, names).
+ *
+ * Patterns are literals or literal-led, so Vectorscan's literal matchers
+ * (Teddy/FDR) carry the pass at memory speed; each hit only *triggers* a
+ * recognizer in recog_words.c, which reads the bytes after the trigger
+ * itself. No start-of-match tracking is asked of Hyperscan: every trigger
+ * has a known length, so start = end - length, and the database stays in
+ * the fast, SOM-free mode. The database is compiled once per engine;
+ * scratch is per thread.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine_internal.h"
+#include "engine/words.h"
+
+#define L(p, k) {p, 0, k, sizeof(p) - 1}
+#define LC(p, k) {p, HS_FLAG_CASELESS, k, sizeof(p) - 1}
+
+/* Regex metacharacters in literals are escaped by hand. */
+const word_pattern engine_word_patterns[] = {
+    L("-----BEGIN ", W_KEY_BLOCK),
+    L("AKIA", W_TOKEN_AWS),
+    L("ASIA", W_TOKEN_AWS),
+    L("ghp_", W_TOKEN_GITHUB), L("gho_", W_TOKEN_GITHUB), L("ghu_", W_TOKEN_GITHUB),
+    L("ghs_", W_TOKEN_GITHUB), L("ghr_", W_TOKEN_GITHUB),
+    L("github_pat_", W_TOKEN_GITHUB_PAT),
+    L("xoxb-", W_TOKEN_SLACK), L("xoxp-", W_TOKEN_SLACK), L("xoxa-", W_TOKEN_SLACK),
+    L("xoxs-", W_TOKEN_SLACK), L("xoxr-", W_TOKEN_SLACK),
+    L("sk_live_", W_TOKEN_STRIPE), L("rk_live_", W_TOKEN_STRIPE),
+    L("sk_test_", W_TOKEN_STRIPE),
+    L("AIza", W_TOKEN_GOOGLE),
+    L("glpat-", W_TOKEN_GITLAB),
+    L("npm_", W_TOKEN_NPM),
+    L("eyJ", W_TOKEN_JWT),
+    {"SG\\.", 0, W_TOKEN_SENDGRID, 3},
+    LC("password", W_PASSWORD), LC("passwd", W_PASSWORD), LC("passcode", W_PASSWORD),
+    LC("pwd", W_PASSWORD), LC("passwort", W_PASSWORD), LC("contrase\xc3\xb1" "a", W_PASSWORD),
+    LC("pin", W_PIN),
+    LC("swift", W_SWIFT), LC("bic", W_SWIFT),
+    L("Dear ", W_SALUTATION), L("Hi ", W_SALUTATION), L("Hello ", W_SALUTATION),
+    L("Mr. ", W_TITLE), L("Mrs. ", W_TITLE), L("Ms. ", W_TITLE), L("Dr. ", W_TITLE),
+    L("Mr ", W_TITLE), L("Mrs ", W_TITLE), L("Ms ", W_TITLE), L("Miss ", W_TITLE),
+    LC("name is ", W_NAME_IS), LC("name: ", W_NAME_FIELD), LC("full name", W_NAME_FIELD),
+    LC("my name's ", W_NAME_IS), LC("I'm ", W_NAME_IS), LC("I am ", W_NAME_IS),
+    LC("this is ", W_NAME_IS),
+    L("Regards,", W_SIGNOFF), L("regards,", W_SIGNOFF), L("Sincerely,", W_SIGNOFF),
+    L("Thanks,", W_SIGNOFF), L("Thank you,", W_SIGNOFF), L("Best,", W_SIGNOFF),
+    L("Cheers,", W_SIGNOFF), L("Kind regards", W_SIGNOFF), L("Best wishes,", W_SIGNOFF),
+};
+const unsigned engine_n_word_patterns =
+    sizeof(engine_word_patterns) / sizeof(engine_word_patterns[0]);
+
+/* engine_words_compile - build the Hyperscan database once */
+int engine_words_compile(pg_engine *engine)
+{
+    unsigned n = engine_n_word_patterns;
+    const char **pats = calloc(n, sizeof(*pats));
+    unsigned *flags = calloc(n, sizeof(*flags)), *ids = calloc(n, sizeof(*ids));
+    hs_compile_error_t *cerr = NULL;
+    int rc = 0;
+
+    if (!pats || !flags || !ids) {
+        rc = PG_ENOMEM;
+        goto out;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        pats[i] = engine_word_patterns[i].pattern;
+        flags[i] = engine_word_patterns[i].flags;
+        ids[i] = i;
+    }
+    if (hs_compile_multi(pats, flags, ids, n, HS_MODE_BLOCK, NULL,
+                         &engine->words, &cerr) != HS_SUCCESS) {
+        rc = pg_error_set(PG_EINTERNAL, "pattern %d: %s", cerr ? cerr->expression : -1,
+                          cerr ? cerr->message : "unknown");
+        hs_free_compile_error(cerr);
+    }
+    engine->n_word_patterns = n;
+out:
+    free(pats);
+    free(flags);
+    free(ids);
+    return rc;
+}
+
+/* on_hit - Hyperscan callback: run the trigger's recognizer at once */
+static int on_hit(unsigned id, unsigned long long from, unsigned long long to,
+                  unsigned hs_flags, void *payload)
+{
+    scan_ctx *ctx = payload;
+    word_hit h = {id, (uint32_t)(to - engine_word_patterns[id].len), (uint32_t)to};
+
+    (void)from;
+    (void)hs_flags;
+    recog_word_hit(ctx, &h);
+    return ctx->scratch->err ? 1 : 0;
+}
+
+/* engine_words_scan - run the word database over the view */
+int engine_words_scan(scan_ctx *ctx)
+{
+    if (!ctx->engine->words || ctx->n == 0)
+        return 0;
+    hs_error_t e = hs_scan(ctx->engine->words, ctx->s, (unsigned)ctx->n, 0,
+                           ctx->scratch->hs, on_hit, ctx);
+    if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
+        return pg_error_set(PG_EINTERNAL, "hyperscan scan failed (%d)", e);
+    return ctx->scratch->err;
+}

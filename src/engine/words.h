@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * words.h - the trigger table of the Hyperscan word pass (words.c) and the
+ * kinds that recog_words.c dispatches on.
+ */
+#ifndef PIIGUARD_ENGINE_WORDS_H
+#define PIIGUARD_ENGINE_WORDS_H
+
+#include <stddef.h>
+
+#include "engine/engine_internal.h"
+
+typedef enum word_kind {
+    W_KEY_BLOCK, W_TOKEN_AWS, W_TOKEN_GITHUB, W_TOKEN_GITHUB_PAT, W_TOKEN_SLACK,
+    W_TOKEN_STRIPE, W_TOKEN_GOOGLE, W_TOKEN_GITLAB, W_TOKEN_NPM, W_TOKEN_JWT,
+    W_TOKEN_SENDGRID, W_PASSWORD, W_PIN, W_SWIFT, W_SALUTATION, W_TITLE,
+    W_NAME_IS, W_NAME_FIELD, W_SIGNOFF
+} word_kind;
+
+typedef struct word_pattern {
+    const char *pattern; /* Hyperscan expression (literal or escaped) */
+    unsigned flags;
+    word_kind kind;
+    size_t len;          /* bytes the trigger matches */
+} word_pattern;
+
+extern const word_pattern engine_word_patterns[];
+extern const unsigned engine_n_word_patterns;
+
+/* recog_person.c: a name after a cue of this kind. */
+void recog_person_cue(scan_ctx *ctx, const word_hit *h, word_kind kind);
+
+#endif /* PIIGUARD_ENGINE_WORDS_H */
