@@ -40,6 +40,8 @@ typedef struct pg_verdict {
     pg_msg *msg;           /**< owned; NULL when parsing itself failed */
     pg_decision *decision; /**< owned; never NULL after a successful call */
     char incident_id[40];  /**< "" when nothing was recorded */
+    const pg_envelope *env;/**< borrowed from the caller of the check; the
+                                quarantine copy keeps it for release */
 } pg_verdict;
 
 /**
@@ -79,6 +81,7 @@ int pg_service_scan_text(pg_service *svc, const char *text, size_t len,
 /**
  * Keep an encrypted copy of @p raw in quarantine and link it to the
  * verdict's incident. @p id_out (>= 40 bytes) receives the quarantine id.
+ * The verdict's envelope (sender, recipients) must still be alive.
  */
 int pg_service_quarantine(pg_service *svc, const pg_verdict *verdict,
                           const char *raw, size_t len, char *id_out);
