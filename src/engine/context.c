@@ -9,6 +9,7 @@
  * own. The lists follow Presidio's where Presidio has one, plus the words
  * customer-service mail actually uses.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/engine_internal.h"
@@ -102,18 +103,42 @@ static size_t lower_window(const scan_ctx *ctx, size_t from, size_t to,
     return n;
 }
 
-/* word_at - does w occur in buf as a whole word? */
-static bool word_in(const char *buf, size_t n, const char *w)
-{
-    size_t wl = strlen(w);
-    const char *p = buf, *end = buf + n;
+/* A lower-cased window and where its words start, built once per
+ * candidate so that each context word costs a few byte compares. */
+struct ctx_window {
+    char buf[2 * PG_MAX_CONTEXT_WINDOW + PG_MAX_MATCH_BYTES];
+    size_t n;
+    uint16_t starts[PG_MAX_CONTEXT_WINDOW + PG_MAX_MATCH_BYTES / 2];
+    size_t nstarts;
+};
+typedef struct ctx_window ctx_window;
 
-    while ((size_t)(end - p) >= wl && (p = memmem(p, (size_t)(end - p), w, wl))) {
-        bool left = p == buf || !is_alnum((unsigned char)p[-1]);
-        bool right = p + wl == end || !is_alnum((unsigned char)p[wl]);
-        if (left && right)
+/* engine_window_new - a window cache for a scratch */
+struct ctx_window *engine_window_new(void)
+{
+    return malloc(sizeof(ctx_window));
+}
+
+/* index_words - record where each word of the window starts */
+static void index_words(ctx_window *w)
+{
+    w->nstarts = 0;
+    for (size_t i = 0; i < w->n && w->nstarts < sizeof(w->starts) / sizeof(w->starts[0]); i++)
+        if (is_alnum((unsigned char)w->buf[i]) && (i == 0 || !is_alnum((unsigned char)w->buf[i - 1])))
+            w->starts[w->nstarts++] = (uint16_t)i;
+}
+
+/* word_in - does kw occur in the window as a whole word (or phrase)? */
+static bool word_in(const ctx_window *w, const char *kw)
+{
+    size_t kl = strlen(kw);
+
+    for (size_t k = 0; k < w->nstarts; k++) {
+        size_t p = w->starts[k];
+        if (w->buf[p] != kw[0] || p + kl > w->n || memcmp(w->buf + p, kw, kl) != 0)
+            continue;
+        if (p + kl == w->n || !is_alnum((unsigned char)w->buf[p + kl]))
             return true;
-        p++;
     }
     return false;
 }
@@ -128,25 +153,57 @@ static void window(const scan_ctx *ctx, size_t start, size_t end,
     *to = end + w < ctx->n ? end + w : ctx->n;
 }
 
+/* build_window - lower-case, blank [start, end), index the words. The
+ * candidate (or its whole cluster) is blanked so that "ssn" inside a token
+ * such as an e-mail local part is not context for itself. */
+static void build_window(const scan_ctx *ctx, size_t start, size_t end, ctx_window *w)
+{
+    size_t from, to;
+
+    window(ctx, start, end, &from, &to);
+    if (end == start) /* a cluster window: reach its far side too */
+        to = ctx->unit_end + ctx->engine->opts.context_window < ctx->n
+                 ? ctx->unit_end + ctx->engine->opts.context_window : ctx->n;
+    w->n = lower_window(ctx, from, to, w->buf, sizeof(w->buf));
+    for (size_t i = start - from; i < end - from && i < w->n; i++)
+        w->buf[i] = ' ';
+    index_words(w);
+}
+
+/* cached_window - the window for a candidate: the cluster's shared one when
+ * the candidate lies in the cluster being recognised, else its own */
+static ctx_window *cached_window(const scan_ctx *ctx, size_t start, size_t end,
+                                 ctx_window *own)
+{
+    scan_ctx *c = (scan_ctx *)ctx;
+
+    if (c->win && c->unit_end > c->unit_start && start >= c->unit_start &&
+        end <= c->unit_end) {
+        if (!c->win_valid) {
+            /* Nothing is blanked: a cluster may hold its own label
+             * ("SSN 536-22-1234" clusters as one run). */
+            build_window(ctx, c->unit_start, c->unit_start, c->win);
+            c->win_valid = true;
+        }
+        return c->win;
+    }
+    build_window(ctx, start, end, own);
+    return own;
+}
+
 /* engine_context - context-word ids for an entity near [start, end) */
 unsigned engine_context(const scan_ctx *ctx, pg_entity entity, size_t start,
                         size_t end, uint16_t *ids)
 {
-    char buf[2 * PG_MAX_CONTEXT_WINDOW + PG_MAX_MATCH_BYTES];
     const char *const *words = ctx_words[entity];
-    size_t from, to, n;
+    ctx_window w;
     unsigned found = 0;
 
     if (!words)
         return 0;
-    window(ctx, start, end, &from, &to);
-    n = lower_window(ctx, from, to, buf, sizeof(buf));
-    /* The candidate itself is blanked so that "ssn" inside a token such as
-     * an e-mail local part does not count as context for itself. */
-    for (size_t i = start - from; i < end - from && i < n; i++)
-        buf[i] = ' ';
+    ctx_window *wp = cached_window(ctx, start, end, &w);
     for (unsigned k = 0; words[k] && found < PG_FINDING_MAX_CONTEXT; k++)
-        if (word_in(buf, n, words[k]))
+        if (word_in(wp, words[k]))
             ids[found++] = (uint16_t)(entity * CTX_STRIDE + k);
     return found;
 }
@@ -155,11 +212,12 @@ unsigned engine_context(const scan_ctx *ctx, pg_entity entity, size_t start,
 bool engine_words_near(const scan_ctx *ctx, size_t from, size_t to,
                        const char *const *words)
 {
-    char buf[2 * PG_MAX_CONTEXT_WINDOW + PG_MAX_MATCH_BYTES];
-    size_t n = lower_window(ctx, from, to, buf, sizeof(buf));
+    ctx_window w;
 
+    w.n = lower_window(ctx, from, to, w.buf, sizeof(w.buf));
+    index_words(&w);
     for (unsigned k = 0; words[k]; k++)
-        if (word_in(buf, n, words[k]))
+        if (word_in(&w, words[k]))
             return true;
     return false;
 }

@@ -64,7 +64,12 @@ int pg_scratch_new(pg_scratch **out, const pg_engine *engine)
     if (!s)
         return PG_ENOMEM;
     s->engine = engine;
+    if (!(s->win = engine_window_new())) {
+        free(s);
+        return PG_ENOMEM;
+    }
     if (engine->words && hs_alloc_scratch(engine->words, &s->hs) != HS_SUCCESS) {
+        free(s->win);
         free(s);
         return PG_ENOMEM;
     }
@@ -82,6 +87,7 @@ void pg_scratch_free(pg_scratch *scratch)
     free(scratch->shifts);
     free(scratch->cands);
     free(scratch->hits);
+    free(scratch->win);
     free(scratch);
 }
 
@@ -89,7 +95,7 @@ void pg_scratch_free(pg_scratch *scratch)
 int pg_engine_scan(const pg_engine *engine, pg_scratch *scratch,
                    const char *buf, size_t len, pg_finding_cb cb, void *payload)
 {
-    scan_ctx ctx = {engine, scratch, NULL, 0};
+    scan_ctx ctx = {engine, scratch, NULL, 0, 0, 0, scratch->win, false};
     int rc;
 
     if (len > UINT32_MAX)

@@ -89,6 +89,7 @@ struct pg_scratch {
     word_hit *hits;
     size_t n_hits, cap_hits;
     int err;                  /* sticky: PG_ENOMEM once an append failed */
+    struct ctx_window *win;   /* context window cache, see context.c */
 };
 
 /* The view one scan works on. */
@@ -97,6 +98,11 @@ typedef struct scan_ctx {
     pg_scratch *scratch;
     const char *s;            /* normalised text */
     size_t n;
+    /* The cluster being recognised: its candidates share one context
+     * window (around the whole cluster), indexed once. 0/0 = none. */
+    size_t unit_start, unit_end;
+    struct ctx_window *win;   /* scratch-owned cache for that window */
+    bool win_valid;
 } scan_ctx;
 
 /* normalize.c: build the normalised view; *view points to buf itself when
@@ -119,6 +125,9 @@ int engine_deliver(scan_ctx *ctx, const char *orig, pg_finding_cb cb, void *payl
  * up to PG_FINDING_MAX_CONTEXT ids; returns how many were found. */
 unsigned engine_context(const scan_ctx *ctx, pg_entity entity, size_t start,
                         size_t end, uint16_t *ids);
+
+/* context.c: allocate a context window cache (freed with free()). */
+struct ctx_window *engine_window_new(void);
 
 /* context.c: does any of a NULL-terminated word list occur (whole word,
  * case-insensitive) in [from, to) of the view? */

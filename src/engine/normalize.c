@@ -112,11 +112,30 @@ static int ensure_view(pg_scratch *s, size_t len)
     return 0;
 }
 
-/* engine_normalize - build the view, or hand back the input when ASCII */
+/* first_change - index of the first code point the view must rewrite
+ * (or an invalid byte), starting at i; len when there is none. Accented
+ * letters and scripts are kept as they are, so most non-ASCII text needs
+ * no view at all and is scanned in place. */
+static size_t first_change(const char *buf, size_t len, size_t i)
+{
+    char rep[8];
+
+    while ((i += first_high(buf + i, len - i)) < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t cl = utf8proc_iterate((const utf8proc_uint8_t *)buf + i,
+                                               (utf8proc_ssize_t)(len - i), &cp);
+        if (cl <= 0 || plain_form(cp, (int)cl, rep) >= 0)
+            return i;
+        i += (size_t)cl;
+    }
+    return len;
+}
+
+/* engine_normalize - build the view, or hand back the input unchanged */
 int engine_normalize(pg_scratch *s, const char *buf, size_t len,
                      const char **view, size_t *view_len)
 {
-    size_t i = first_high(buf, len), o;
+    size_t i = first_change(buf, len, 0), o;
     int64_t delta = 0;
 
     s->n_shifts = 0;

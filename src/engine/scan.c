@@ -203,7 +203,11 @@ void engine_sweep(scan_ctx *ctx)
         }
         size_t v6 = recog_ipv6_at(ctx, i);
         build_cluster(ctx, i, &c);
+        ctx->unit_start = c.start;
+        ctx->unit_end = c.end;
+        ctx->win_valid = false;
         run_cluster(ctx, &c);
+        ctx->unit_start = ctx->unit_end = 0;
         i = c.end > i ? c.end : i + 1;
         if (v6 > i)
             i = v6;
