@@ -20,7 +20,7 @@ libsqlite3-dev sqlite3 libpq-dev libsodium-dev
 libmilter-dev libmicrohttpd-dev libcmocka-dev
 postfix swaks curl
 python3 python3-stdnum libpython3.11-testsuite
-valgrind ripgrep wrk hyperfine
+valgrind ripgrep wrk hyperfine time openssl
 clang libfuzzer-14-dev libclang-rt-14-dev
 prometheus
 "

@@ -64,7 +64,7 @@ static const char *const *const ctx_words[PG_ENT_COUNT] = {
         "personnummer", "national identity number"),
     [PG_ENT_EMAIL_ADDRESS] = W("email", "e-mail", "mail"),
     [PG_ENT_PHONE_NUMBER] = W("phone", "telephone", "tel", "cell", "mobile",
-        "call", "fax", "number", "contact", "sms", "text"),
+        "call", "fax", "contact", "sms", "whatsapp"),
     [PG_ENT_IP_ADDRESS] = W("ip", "ip address", "address", "ipv4", "ipv6"),
     [PG_ENT_DATE_OF_BIRTH] = W("dob", "d.o.b", "birth", "born", "birthday",
         "birthdate", "date of birth", "b-day"),

@@ -87,7 +87,7 @@ static void try_bank_account(scan_ctx *ctx, const span *sp)
         return;
     if (!span_glued(sp) && span_valid(sp, PG_ENT_US_BANK_NUMBER))
         engine_emit(ctx, PG_ENT_US_BANK_NUMBER, span_start(sp), span_end(sp),
-                    0.35f, false, RF_NEEDS_CONTEXT);
+                    0.45f, false, RF_NEEDS_CONTEXT);
 }
 
 /* recog_financial - financial recognizers over every span */

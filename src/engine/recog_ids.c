@@ -62,7 +62,8 @@ static bool format_ok(const id_rule *r, const span *sp)
 {
     if (sp->ngroups == 1)
         return r->bare > 0;
-    if (r->formatted <= 0 || !sp->sep_consistent)
+    /* CPF is written 111.444.777-35: two different joiners by design */
+    if (r->formatted <= 0 || (!sp->sep_consistent && r->e != PG_ENT_BR_CPF))
         return false;
     for (int k = 0; k < 4 && r->formats[k]; k++)
         if (span_grouping(sp, r->formats[k]))

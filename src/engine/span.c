@@ -95,5 +95,6 @@ bool span_glued(const span *sp)
 
     if (sp->b + 1 < c->ng && glued(&c->g[sp->b + 1]))
         return true;
-    return sp->a > 0 && glued(&c->g[sp->a]) && c->g[sp->a - 1].ndigit > 0;
+    /* "INV-2024-00123": a code prefix glued by '-' makes it a reference */
+    return sp->a > 0 && glued(&c->g[sp->a]);
 }
