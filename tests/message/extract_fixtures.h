@@ -48,14 +48,14 @@ void xfix_limits(pg_msg_limits *lim, bool isolate);
 pg_msg *xfix_extract(const xfix_buf *buf, const char *filename, const char *ct,
                      const pg_msg_limits *lim);
 
-/* The segment at exactly this path, or NULL. */
+/* The first segment at exactly this path, or NULL. */
 const pg_segment *xfix_segment(const pg_msg *m, const char *path);
 
 /* The reason recorded for this path, or NULL. */
 const char *xfix_reason(const pg_msg *m, const char *path);
 
-/* Assert that the segment at path exists, is in an attachment, has kind
- * and contains needle. */
+/* Assert that a segment at path, of this kind, in an attachment, contains
+ * needle. */
 void xfix_assert_text(const pg_msg *m, const char *path, pg_seg_kind kind,
                       const char *needle);
 
