@@ -370,7 +370,8 @@ int msg_extract_attachment(pg_msg *msg, const msg_part *part,
 }
 
 /* msg_extract_html - an HTML attachment as text (blockquotes are not
- * replies inside an attachment, so the ranges are dropped) */
+ * replies inside an attachment, so the ranges are dropped); HTML libxml2
+ * gives up on is scanned as it is */
 int msg_extract_html(pg_msg *msg, const msg_part *part, const char *seg_path,
                      const pg_msg_limits *lim)
 {
@@ -381,8 +382,10 @@ int msg_extract_html(pg_msg *msg, const msg_part *part, const char *seg_path,
 
     if (rc == PG_ENOMEM)
         return rc;
-    if (rc < 0)
-        return msg_add_uninspectable(msg, seg_path, "unparseable html");
+    if (rc < 0) {
+        rc = msg_extract_text(msg, part, seg_path, lim);
+        return rc < 0 ? rc : msg_add_uninspectable(msg, seg_path, "unparseable html");
+    }
     free(q);
     rc = msg_extract_emit(msg, seg_path, PG_SEG_ATTACHMENT, text, len, lim);
     free(text);
