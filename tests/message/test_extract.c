@@ -288,6 +288,98 @@ static void test_unsupported(void **state)
     pg_msg_free(m);
 }
 
+/* test_html_too_deep - HTML libxml2 gives up on is scanned raw, and said so */
+static void test_html_too_deep(void **state)
+{
+    xfix_buf b = {0};
+    static const char div[] = "<div>";
+
+    b.p = malloc(sizeof(div) * 400 + 32);
+    for (int i = 0; i < 400; i++, b.len += 5)
+        memcpy(b.p + b.len, div, 5);
+    memcpy(b.p + b.len, "SSN " SSN, strlen("SSN " SSN));
+    b.len += strlen("SSN " SSN);
+    pg_msg *m = one(&b, "deep.html", "text/html", true);
+    xfix_assert_text(m, "2/attachment:deep.html", PG_SEG_ATTACHMENT, "SSN " SSN);
+    xfix_assert_reason(m, "2/attachment:deep.html", "unparseable html");
+    pg_msg_free(m);
+    free(b.p);
+}
+
+/* test_pdf_no_text - a page with nothing to read: the scanned-form case */
+static void test_pdf_no_text(void **state)
+{
+    xfix_buf b = {0};
+
+    xfix_pdf(&b, "", false, NULL);
+    pg_msg *m = one(&b, "scan.pdf", NULL, true);
+    xfix_assert_reason(m, "2/attachment:scan.pdf", "pdf without text layer");
+    assert_int_equal(pg_msg_segment_count(m), 0);
+    pg_msg_free(m);
+    free(b.p);
+}
+
+/* test_office_encrypted - a password-protected OOXML file is an OLE2
+ * container with an EncryptedPackage stream */
+static void test_office_encrypted(void **state)
+{
+    unsigned char ole[512] = "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1";
+    const char *name = "EncryptedPackage";
+    for (size_t i = 0; name[i]; i++)
+        ole[200 + 2 * i] = (unsigned char)name[i];
+    xfix_buf b = {ole, sizeof(ole), 0};
+
+    pg_msg *m = one(&b, "locked.docx", NULL, true);
+    xfix_assert_reason(m, "2/attachment:locked.docx", "encrypted office document");
+    pg_msg_free(m);
+}
+
+/* test_docx_entities - a billion-laughs document: nothing expands, libxml2
+ * halts on the amplification, and the document is reported, not dropped */
+static void test_docx_entities(void **state)
+{
+    static const char lol[] =
+        "<?xml version=\"1.0\"?><!DOCTYPE w:document [<!ENTITY a \"lollollollollol\">"
+        "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
+        "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\"><!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">"
+        "<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\"><!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">"
+        "<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+        "<w:body><w:p><w:r><w:t>&g;&g;&g;&x;SSN " SSN "</w:t></w:r></w:p></w:body></w:document>";
+    const xfix_entry e[] = {{"[Content_Types].xml", docx_types, (size_t)-1},
+                            {"word/document.xml", lol, (size_t)-1}};
+    xfix_buf b = {0};
+
+    xfix_archive(&b, "zip", NULL, NULL, NULL, e, 2);
+    pg_msg *m = one(&b, "lol.docx", NULL, false);
+    xfix_assert_reason(m, "2/attachment:lol.docx", "unparseable office");
+    for (size_t i = 0; i < pg_msg_segment_count(m); i++) {
+        assert_null(strstr(pg_msg_segment(m, i)->text, "lol"));
+        assert_null(strstr(pg_msg_segment(m, i)->text, "root:"));
+    }
+    pg_msg_free(m);
+    free(b.p);
+}
+
+/* test_docx_external_entity - a SYSTEM entity is never loaded */
+static void test_docx_external_entity(void **state)
+{
+    static const char xxe[] =
+        "<?xml version=\"1.0\"?><!DOCTYPE w:document [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+        "<w:body><w:p><w:r><w:t>&x;SSN " SSN "</w:t></w:r></w:p></w:body></w:document>";
+    const xfix_entry e[] = {{"[Content_Types].xml", docx_types, (size_t)-1},
+                            {"word/document.xml", xxe, (size_t)-1}};
+    xfix_buf b = {0};
+
+    xfix_archive(&b, "zip", NULL, NULL, NULL, e, 2);
+    pg_msg *m = one(&b, "xxe.docx", NULL, false);
+    xfix_assert_text(m, "2/attachment:xxe.docx", PG_SEG_ATTACHMENT, "SSN " SSN);
+    assert_null(strstr(xfix_segment(m, "2/attachment:xxe.docx")->text, "root:"));
+    pg_msg_free(m);
+    free(b.p);
+}
+
 /* test_limits_part - a part over max_part_bytes, and the decoded budget */
 static void test_limits_part(void **state)
 {
@@ -324,6 +416,11 @@ int main(void)
         cmocka_unit_test(test_odt),
         cmocka_unit_test(test_rtf),
         cmocka_unit_test(test_unsupported),
+        cmocka_unit_test(test_html_too_deep),
+        cmocka_unit_test(test_pdf_no_text),
+        cmocka_unit_test(test_office_encrypted),
+        cmocka_unit_test(test_docx_entities),
+        cmocka_unit_test(test_docx_external_entity),
         cmocka_unit_test(test_limits_part),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
