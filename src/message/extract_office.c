@@ -21,7 +21,7 @@
  * still gives what the recovering parser kept, and the document is also
  * "unparseable office". A zip without any office member is handed to the
  * archive extractor instead; one that is no zip at all is "unparseable
- * office". Members share the archive's ratio and size limits.
+ * office". Members share the archive's ratio, size and entry limits.
  *
  * Excel reads in two passes over the zip, because xl/sharedStrings.xml
  * usually comes after the sheets that index it.
@@ -258,22 +258,29 @@ static int member(struct office *o, struct archive *a, const char *name,
     return rc;
 }
 
-/* office_pass - one pass over the zip; strings_only for Excel's first */
+/* office_pass - one pass over the zip; strings_only for Excel's first.
+ * Returns 0, PG_ENOMEM, or 1 when a limit stopped it (already recorded). */
 static int office_pass(struct office *o, bool strings_only)
 {
     struct archive *a = msg_archive_open(o->part);
     struct archive_entry *e;
     msg_unpack u = {o->part->len, 0};
+    unsigned entries = 0;
     int rc = 0, r;
 
     if (!a)
         return PG_ENOMEM;
     while (rc == 0 && (r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
-        const char *name = archive_entry_pathname(e);
         if (r < ARCHIVE_WARN) {
             o->bad = true;
             break;
         }
+        if (++entries > o->lim->max_archive_entries) {
+            rc = msg_add_uninspectable(o->msg, o->seg_path, MSG_WHY_ENTRIES);
+            rc = rc < 0 ? rc : 1;
+            break;
+        }
+        const char *name = archive_entry_pathname(e);
         enum omode mode = name ? member_mode(name) : OM_NONE;
         o->found |= mode != OM_NONE && mode != OM_EMBED;
         if (mode == OM_NONE || (strings_only != (mode == OM_STRINGS)))
