@@ -110,6 +110,12 @@ struct ctx_window {
     size_t n;
     uint16_t starts[PG_MAX_CONTEXT_WINDOW + PG_MAX_MATCH_BYTES / 2];
     size_t nstarts;
+    uint32_t letters;               /* bit c-'a': some word starts with c */
+    /* Per-entity answers for a cluster window: every candidate of a
+     * cluster asks the same question, so it is answered once. */
+    bool memo_done[PG_ENT_COUNT];
+    uint8_t memo_n[PG_ENT_COUNT];
+    uint16_t memo_ids[PG_ENT_COUNT][PG_FINDING_MAX_CONTEXT];
 };
 typedef struct ctx_window ctx_window;
 
@@ -123,16 +129,25 @@ struct ctx_window *engine_window_new(void)
 static void index_words(ctx_window *w)
 {
     w->nstarts = 0;
-    for (size_t i = 0; i < w->n && w->nstarts < sizeof(w->starts) / sizeof(w->starts[0]); i++)
-        if (is_alnum((unsigned char)w->buf[i]) && (i == 0 || !is_alnum((unsigned char)w->buf[i - 1])))
-            w->starts[w->nstarts++] = (uint16_t)i;
+    w->letters = 0;
+    for (size_t i = 0; i < w->n && w->nstarts < sizeof(w->starts) / sizeof(w->starts[0]); i++) {
+        unsigned char c = (unsigned char)w->buf[i];
+        if (!is_alnum(c) || (i > 0 && is_alnum((unsigned char)w->buf[i - 1])))
+            continue;
+        w->starts[w->nstarts++] = (uint16_t)i;
+        if (is_lower(c))
+            w->letters |= 1u << (c - 'a');
+    }
 }
 
 /* word_in - does kw occur in the window as a whole word (or phrase)? */
 static bool word_in(const ctx_window *w, const char *kw)
 {
-    size_t kl = strlen(kw);
+    unsigned char k0 = (unsigned char)kw[0];
 
+    if (is_lower(k0) && !(w->letters & (1u << (k0 - 'a'))))
+        return false;
+    size_t kl = strlen(kw);
     for (size_t k = 0; k < w->nstarts; k++) {
         size_t p = w->starts[k];
         if (w->buf[p] != kw[0] || p + kl > w->n || memcmp(w->buf + p, kw, kl) != 0)
@@ -183,6 +198,7 @@ static ctx_window *cached_window(const scan_ctx *ctx, size_t start, size_t end,
             /* Nothing is blanked: a cluster may hold its own label
              * ("SSN 536-22-1234" clusters as one run). */
             build_window(ctx, c->unit_start, c->unit_start, c->win);
+            memset(c->win->memo_done, 0, sizeof(c->win->memo_done));
             c->win_valid = true;
         }
         return c->win;
@@ -191,21 +207,35 @@ static ctx_window *cached_window(const scan_ctx *ctx, size_t start, size_t end,
     return own;
 }
 
+/* lookup - the context-word ids of one entity in one window */
+static unsigned lookup(const ctx_window *w, pg_entity entity, uint16_t *ids)
+{
+    const char *const *words = ctx_words[entity];
+    unsigned found = 0;
+
+    for (unsigned k = 0; words[k] && found < PG_FINDING_MAX_CONTEXT; k++)
+        if (word_in(w, words[k]))
+            ids[found++] = (uint16_t)(entity * CTX_STRIDE + k);
+    return found;
+}
+
 /* engine_context - context-word ids for an entity near [start, end) */
 unsigned engine_context(const scan_ctx *ctx, pg_entity entity, size_t start,
                         size_t end, uint16_t *ids)
 {
-    const char *const *words = ctx_words[entity];
-    ctx_window w;
-    unsigned found = 0;
+    ctx_window own, *w;
 
-    if (!words)
+    if (!ctx_words[entity])
         return 0;
-    ctx_window *wp = cached_window(ctx, start, end, &w);
-    for (unsigned k = 0; words[k] && found < PG_FINDING_MAX_CONTEXT; k++)
-        if (word_in(wp, words[k]))
-            ids[found++] = (uint16_t)(entity * CTX_STRIDE + k);
-    return found;
+    w = cached_window(ctx, start, end, &own);
+    if (w == &own)
+        return lookup(w, entity, ids);
+    if (!w->memo_done[entity]) {
+        w->memo_n[entity] = (uint8_t)lookup(w, entity, w->memo_ids[entity]);
+        w->memo_done[entity] = true;
+    }
+    memcpy(ids, w->memo_ids[entity], w->memo_n[entity] * sizeof(*ids));
+    return w->memo_n[entity];
 }
 
 /* engine_words_near - any of these words in [from, to)? */

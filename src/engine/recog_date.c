@@ -66,6 +66,8 @@ static size_t month_at(const scan_ctx *ctx, size_t i)
     size_t e = i;
     char w[12];
 
+    if (i >= ctx->n || !strchr("JFMASONDjfmasond", ctx->s[i]) || !ctx->s[i])
+        return 0;
     while (e < ctx->n && is_alpha((unsigned char)ctx->s[e]) && e - i < 10)
         e++;
     if (e == i || e - i > 9 || (e < ctx->n && is_alpha((unsigned char)ctx->s[e])))

@@ -90,6 +90,22 @@ static void try_bank_account(scan_ctx *ctx, const span *sp)
                     0.45f, false, RF_NEEDS_CONTEXT);
 }
 
+/* try_crypto - a Bitcoin address: one group, base58 or bech32, checked */
+static void try_crypto(scan_ctx *ctx, const cluster *c)
+{
+    for (int k = 0; k < c->ng; k++) {
+        const group *g = &c->g[k];
+        size_t len = g->end - g->start;
+        const char *s = ctx->s + g->start;
+        if (len < 26 || len > 62 || g->ndigit == 0 || g->nalpha == 0)
+            continue;
+        if (s[0] != '1' && s[0] != '3' && strncmp(s, "bc1", 3) != 0)
+            continue;
+        if (pg_engine_validate(PG_ENT_CRYPTO, s, len))
+            engine_emit(ctx, PG_ENT_CRYPTO, g->start, g->end, 0.9f, true, 0);
+    }
+}
+
 /* recog_financial - financial recognizers over every span */
 void recog_financial(scan_ctx *ctx, const cluster *c)
 {
@@ -97,6 +113,7 @@ void recog_financial(scan_ctx *ctx, const cluster *c)
 
     if (c->ng == 1 && c->g[0].end - c->g[0].start < 8)
         return;
+    try_crypto(ctx, c);
     span_first(&sp, ctx, c);
     while (span_next(&sp, ctx)) {
         if (sp.len < 8)

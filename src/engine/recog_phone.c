@@ -90,7 +90,12 @@ static float phone_score(const span *sp, bool plus)
 void recog_phone(scan_ctx *ctx, const cluster *c)
 {
     span sp;
+    unsigned digits = 0;
 
+    for (int k = 0; k < c->ng; k++)
+        digits += c->g[k].ndigit;
+    if (digits < 7)
+        return;
     span_first(&sp, ctx, c);
     while (span_next(&sp, ctx)) {
         if (!sp.digits_only || sp.len < 7 || sp.len > 15 || span_glued(&sp))

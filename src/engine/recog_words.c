@@ -74,6 +74,16 @@ static void aws_key(scan_ctx *ctx, const word_hit *h)
         engine_emit(ctx, PG_ENT_API_TOKEN, h->start, e, 0.9f, true, 0);
 }
 
+/* label_end - end of the label word a trigger starts with: triggers carry
+ * their punctuation ("PIN:", "pwd="), the value parser wants the word */
+static size_t label_end(const scan_ctx *ctx, const word_hit *h)
+{
+    size_t e = h->start;
+    while (e < h->end && is_alpha((unsigned char)ctx->s[e]))
+        e++;
+    return e;
+}
+
 /* after_label - skip ": ", "=", " is ", " code" after a label; 0 if none */
 static size_t after_label(const scan_ctx *ctx, size_t i, bool *strong)
 {
@@ -101,7 +111,7 @@ static void password_value(scan_ctx *ctx, const word_hit *h)
 
     if (!word_start_ok(ctx, h->start))
         return;
-    size_t v = after_label(ctx, h->end, &strong);
+    size_t v = after_label(ctx, label_end(ctx, h), &strong);
     if (!v || !strong)
         return;
     size_t e = run_while(ctx, v, value_char, 128);
@@ -120,10 +130,11 @@ static void pin_value(scan_ctx *ctx, const word_hit *h)
 {
     bool strong = false;
 
-    if (!word_start_ok(ctx, h->start) ||
-        (h->end < ctx->n && is_alnum((unsigned char)ctx->s[h->end])))
+    size_t le = label_end(ctx, h);
+
+    if (!word_start_ok(ctx, h->start) || (le < ctx->n && is_alnum((unsigned char)ctx->s[le])))
         return;
-    size_t v = after_label(ctx, h->end, &strong);
+    size_t v = after_label(ctx, le, &strong);
     if (!v)
         return;
     size_t e = run_while(ctx, v, (bool (*)(unsigned char))is_digit, 9);

@@ -119,6 +119,9 @@ static const struct pos_case positives[] = {
     {"fi hetu", "hetu 131052-308T", PG_ENT_FI_PERSONAL_IDENTITY_CODE, "131052-308T"},
     {"br cpf", "CPF 111.444.777-35", PG_ENT_BR_CPF, "111.444.777-35"},
     {"us mbi", "Medicare MBI 1EG4-TE5-MK73", PG_ENT_US_MBI, "1EG4-TE5-MK73"},
+    {"bitcoin", "send to 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 now", PG_ENT_CRYPTO,
+     "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"},
+    {"pwd label", "pwd: s3cret!x", PG_ENT_PASSWORD, "s3cret!x"},
     {"private key", "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAK\n-----END RSA PRIVATE KEY-----",
      PG_ENT_PRIVATE_KEY, NULL},
 };
