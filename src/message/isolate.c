@@ -314,7 +314,7 @@ static const char *collect(int fd, pid_t pid, int64_t deadline, msg_tbuf *b)
     int st = reap(pid, rc == 0 ? deadline : 0, &killed);
     if (rc == PG_ETOOBIG)
         return MSG_WHY_SIZE;
-    if (rc == PG_ENOMEM || (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == ISO_EXIT_NOMEM))
+    if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == ISO_EXIT_NOMEM)
         return MSG_WHY_MEMORY;
     if (rc > 0 || killed || (st >= 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU))
         return MSG_WHY_TIMEOUT;
@@ -374,6 +374,19 @@ static int replay(pg_msg *msg, const char *buf, size_t len, const char *root,
     return PG_EPARSE; /* no 'E': the child stopped short */
 }
 
+/* settle - keep the child's records if they all check out, else say why */
+static int settle(pg_msg *msg, const msg_tbuf *out, const char *why,
+                  const char *seg_path, const pg_msg_limits *lim)
+{
+    if (out->err == PG_ENOMEM)
+        return PG_ENOMEM; /* our buffer failed, not the child */
+    if (!why && replay(msg, out->p, out->len, seg_path, lim, false) < 0)
+        why = MSG_WHY_PROTOCOL;
+    int rc = why ? msg_add_uninspectable(msg, seg_path, why)
+                 : replay(msg, out->p, out->len, seg_path, lim, true);
+    return rc < 0 ? rc : 0;
+}
+
 /* msg_isolate_run - fork, confine, extract, collect, validate, replay */
 int msg_isolate_run(pg_msg *msg, const msg_part *part, const char *seg_path,
                     const pg_msg_limits *lim, msg_extract_fn fn)
@@ -400,13 +413,7 @@ int msg_isolate_run(pg_msg *msg, const msg_part *part, const char *seg_path,
                                                               : budget + ISO_FRAMING_SLACK);
     const char *why = collect(fds[0], pid, deadline, &out);
     close(fds[0]);
-    int rc = 0;
-    if (!why && replay(msg, out.p, out.len, seg_path, lim, false) < 0)
-        why = MSG_WHY_PROTOCOL;
-    if (!why)
-        rc = replay(msg, out.p, out.len, seg_path, lim, true);
-    else
-        rc = msg_add_uninspectable(msg, seg_path, why);
+    int rc = settle(msg, &out, why, seg_path, lim);
     msg_tbuf_free(&out);
-    return rc < 0 ? rc : 0;
+    return rc;
 }

@@ -11,8 +11,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -130,6 +132,64 @@ static void test_budget_in_child(void **state)
     free(b.p);
 }
 
+/* escapes - an extractor that writes outside its attachment's path */
+static int escapes(pg_msg *msg, const msg_part *part, const char *seg_path,
+                   const pg_msg_limits *lim)
+{
+    return msg_add_segment(msg, "1/body", PG_SEG_TEXT, "x", 1, false) < 0 ? PG_ENOMEM : 0;
+}
+
+/* garbage - an extractor that writes its own bytes down the pipe */
+static int garbage(pg_msg *msg, const msg_part *part, const char *seg_path,
+                   const pg_msg_limits *lim)
+{
+    static const char junk[] = "S\x03\xff\xff\xff\x7fzz";
+    (void)!write(3, junk, sizeof(junk));
+    _exit(0);
+}
+
+/* starved - an extractor that runs out of memory */
+static int starved(pg_msg *msg, const msg_part *part, const char *seg_path,
+                   const pg_msg_limits *lim)
+{
+    return PG_ENOMEM;
+}
+
+/* polite - a well-behaved extractor: one segment, one entry */
+static int polite(pg_msg *msg, const msg_part *part, const char *seg_path,
+                  const pg_msg_limits *lim)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/entry:x", seg_path);
+    int rc = msg_extract_emit(msg, path, PG_SEG_ATTACHMENT, "SSN " SSN, 15, lim);
+    return rc < 0 ? rc : msg_add_uninspectable(msg, seg_path, "unparseable rtf");
+}
+
+/* test_protocol - the parent keeps only what validates */
+static void test_protocol(void **state)
+{
+    static const struct {
+        msg_extract_fn fn;
+        const char *reason;
+    } rows[] = {{escapes, "extractor protocol error"},
+                {garbage, "extractor protocol error"},
+                {starved, "extractor memory limit"},
+                {polite, "unparseable rtf"}};
+    msg_part part = {"2", "a", "application/x", (const unsigned char *)"x", 1, 1, -1};
+    pg_msg_limits lim;
+
+    xfix_limits(&lim, true);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+        pg_msg *m;
+        assert_int_equal(msg_new(&m), 0);
+        assert_int_equal(msg_isolate_run(m, &part, "2/attachment:a", &lim, rows[i].fn), 0);
+        xfix_assert_reason(m, "2/attachment:a", rows[i].reason);
+        assert_int_equal(pg_msg_uninspectable_count(m), 1);
+        assert_int_equal(pg_msg_segment_count(m), rows[i].fn == polite);
+        pg_msg_free(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_hook_child_only),
         cmocka_unit_test(test_after_fault),
         cmocka_unit_test(test_budget_in_child),
+        cmocka_unit_test(test_protocol),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
