@@ -12,6 +12,28 @@
 
 #include "piiguard/pg_msg.h"
 
+/* Where a segment's text sits in pg_msg.raw and how it was encoded there,
+ * so redaction can rewrite exactly those bytes. Set by the MIME walker
+ * (mime_*.c) after msg_add_segment(), read by redact.c; plain data, nothing
+ * to free. kind MSG_ORIGIN_NONE (all zero, msg_add_segment's default) means
+ * the text cannot be rewritten in place: attachments, display names,
+ * anything whose bytes a guard removed from GMime's view. */
+typedef enum msg_origin_kind {
+    MSG_ORIGIN_NONE = 0,
+    MSG_ORIGIN_BODY = 1,   /* a text/plain or text/html body */
+    MSG_ORIGIN_HTML = 2,   /* as BODY, but the text is HTML-to-text output */
+    MSG_ORIGIN_SUBJECT = 3 /* the top-level Subject field, name to line end */
+} msg_origin_kind;
+
+typedef struct msg_origin {
+    unsigned char kind;     /* msg_origin_kind */
+    unsigned char encoding; /* mime_enc (message/mime.h) of a body */
+    bool bom;               /* a UTF-16 byte-order mark stood in front */
+    bool crlf;              /* the body's lines end in CRLF */
+    char charset[32];       /* iconv name the text came from; "" = bytes as is */
+    size_t start, end;      /* [start, end) of pg_msg.raw */
+} msg_origin;
+
 /* A segment plus what only the room needs: which MIME part it came from,
  * so redaction can find the bytes to rewrite. */
 typedef struct msg_segment {
@@ -21,6 +43,7 @@ typedef struct msg_segment {
     pg_range *quoted;
     size_t n_quoted, cap_quoted;
     int part_id;  /* MIME part number for redaction; -1 when none */
+    msg_origin origin;
 } msg_segment;
 
 struct pg_msg {
