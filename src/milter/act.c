@@ -291,31 +291,39 @@ static outcome act(SMFICTX *ctx, pg_milter *m, const pg_verdict *v,
     }
 }
 
-/* check - the service's verdict on the collected message */
-static int check(pg_verdict *v, pg_milter *m, const pg_milter_conn *c,
-                 const char *raw, size_t len)
+/* envelope - the session's envelope as the policy sees it; it borrows
+ * from c and must live as long as the verdict (quarantine reads it) */
+static pg_envelope envelope(const pg_milter_conn *c)
 {
-    pg_envelope env = {
+    return (pg_envelope){
         .channel = PG_CHAN_EMAIL,
         .sender = c->sender,
         .auth_user = c->auth_user,
         .recipients = (const char *const *)c->rcpts,
         .n_recipients = c->n_rcpts,
     };
-    int err = pg_service_check_mime(v, m->svc, raw, len, &env);
+}
+
+/* check - the service's verdict on the collected message */
+static int check(pg_verdict *v, pg_milter *m, const pg_envelope *env,
+                 const char *raw, size_t len)
+{
+    int err = pg_service_check_mime(v, m->svc, raw, len, env);
 
     if (err == 0 && !v->decision)
         err = pg_error_set(PG_EINTERNAL, "check returned no decision");
     return err;
 }
 
-/* elapsed_ms - milliseconds since t0 */
-static long elapsed_ms(const struct timespec *t0)
+/* elapsed_ms - milliseconds since t0, to the microsecond (the bench
+ * takes percentiles of it, and most checks take about a millisecond) */
+static double elapsed_ms(const struct timespec *t0)
 {
     struct timespec t1;
 
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+           (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
 /* log_outcome - the one line per message; counts and ids only */
@@ -328,7 +336,7 @@ static void log_outcome(const char *qid, const outcome *o, const pg_verdict *v,
         return;
     pg_milter_entity_summary(summary, sizeof(summary), v->msg);
     pg_log(PG_LOG_INFO, qid ? qid : "NOQUEUE",
-           "milter action=%s entities=%s ms=%ld bytes=%zu rcpts=%zu%s%s%s%s%s%s",
+           "milter action=%s entities=%s ms=%.3f bytes=%zu rcpts=%zu%s%s%s%s%s%s",
            pg_action_name(o->action), summary, elapsed_ms(t0), bytes, rcpts,
            v->incident_id[0] ? " incident=" : "", v->incident_id,
            o->quarantine_id[0] ? " quarantine=" : "", o->quarantine_id,
@@ -339,6 +347,7 @@ static void log_outcome(const char *qid, const outcome *o, const pg_verdict *v,
 sfsistat pg_milter_eom(SMFICTX *ctx, pg_milter *m, pg_milter_conn *c)
 {
     const char *qid = smfi_getsymval(ctx, "i"), *raw = NULL;
+    pg_envelope env = envelope(c);
     pg_verdict v = {0};
     struct timespec t0;
     size_t len = 0;
@@ -353,7 +362,7 @@ sfsistat pg_milter_eom(SMFICTX *ctx, pg_milter *m, pg_milter_conn *c)
         o.error = "too big";
     } else if (err < 0) {
         o = tempfail(ctx, NULL, pg_err_name(err));
-    } else if ((err = check(&v, m, c, raw, len)) < 0) {
+    } else if ((err = check(&v, m, &env, raw, len)) < 0) {
         o = tempfail(ctx, NULL, pg_err_name(err));
     } else {
         o = act(ctx, m, &v, raw, len);

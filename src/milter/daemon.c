@@ -18,7 +18,8 @@
  *   our own. SIGUSR2 ends that thread at shutdown.
  *
  *   A reload builds the new snapshot beside the live one; a bad policy is
- *   logged with its file:line and the old one stays in force.
+ *   logged (by the service) with its file:line and the old one stays in
+ *   force.
  *
  *   The spool directory, STATE_DIR/spool, is made mode 0700 and swept of
  *   anything a crash left there.
@@ -78,9 +79,10 @@ static void *reloader(void *arg)
             continue;
         if (sig == SIGUSR2)
             return NULL;
+        /* the service logs the policy's error with its file:line */
         if (pg_service_reload(m->svc) < 0)
-            pg_log(PG_LOG_ERROR, "milter", "reload failed, the previous "
-                   "policy stays in force: %s", pg_error_last());
+            pg_log(PG_LOG_ERROR, "milter", "reload refused; the previous "
+                   "policy stays in force");
         else
             pg_log(PG_LOG_INFO, "milter", "reload ok policy=%s",
                    m->opts->policy_path);
