@@ -108,9 +108,11 @@ static size_t lower_window(const scan_ctx *ctx, size_t from, size_t to,
 struct ctx_window {
     char buf[2 * PG_MAX_CONTEXT_WINDOW + PG_MAX_MATCH_BYTES];
     size_t n;
-    uint16_t starts[PG_MAX_CONTEXT_WINDOW + PG_MAX_MATCH_BYTES / 2];
+    uint16_t starts[64];            /* the first 64 words suffice: the
+                                       window is at most 2 x 256 bytes of
+                                       mostly words of 4+ bytes */
     size_t nstarts;
-    uint32_t letters;               /* bit c-'a': some word starts with c */
+    uint64_t by_letter[26];         /* bit k: starts[k] begins with 'a'+i */
     /* Per-entity answers for a cluster window: every candidate of a
      * cluster asks the same question, so it is answered once. */
     bool memo_done[PG_ENT_COUNT];
@@ -129,28 +131,30 @@ struct ctx_window *engine_window_new(void)
 static void index_words(ctx_window *w)
 {
     w->nstarts = 0;
-    w->letters = 0;
-    for (size_t i = 0; i < w->n && w->nstarts < sizeof(w->starts) / sizeof(w->starts[0]); i++) {
+    memset(w->by_letter, 0, sizeof(w->by_letter));
+    for (size_t i = 0; i < w->n && w->nstarts < 64; i++) {
         unsigned char c = (unsigned char)w->buf[i];
         if (!is_alnum(c) || (i > 0 && is_alnum((unsigned char)w->buf[i - 1])))
             continue;
-        w->starts[w->nstarts++] = (uint16_t)i;
         if (is_lower(c))
-            w->letters |= 1u << (c - 'a');
+            w->by_letter[c - 'a'] |= 1ull << w->nstarts;
+        w->starts[w->nstarts++] = (uint16_t)i;
     }
 }
 
-/* word_in - does kw occur in the window as a whole word (or phrase)? */
+/* word_in - does kw occur in the window as a whole word (or phrase)?
+ * Keywords start with a lower-case ASCII letter, so only the words that
+ * start with that letter are compared. */
 static bool word_in(const ctx_window *w, const char *kw)
 {
     unsigned char k0 = (unsigned char)kw[0];
 
-    if (is_lower(k0) && !(w->letters & (1u << (k0 - 'a'))))
+    if (!is_lower(k0))
         return false;
     size_t kl = strlen(kw);
-    for (size_t k = 0; k < w->nstarts; k++) {
-        size_t p = w->starts[k];
-        if (w->buf[p] != kw[0] || p + kl > w->n || memcmp(w->buf + p, kw, kl) != 0)
+    for (uint64_t m = w->by_letter[k0 - 'a']; m; m &= m - 1) {
+        size_t p = w->starts[__builtin_ctzll(m)];
+        if (p + kl > w->n || memcmp(w->buf + p, kw, kl) != 0)
             continue;
         if (p + kl == w->n || !is_alnum((unsigned char)w->buf[p + kl]))
             return true;

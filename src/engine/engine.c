@@ -95,7 +95,7 @@ void pg_scratch_free(pg_scratch *scratch)
 int pg_engine_scan(const pg_engine *engine, pg_scratch *scratch,
                    const char *buf, size_t len, pg_finding_cb cb, void *payload)
 {
-    scan_ctx ctx = {engine, scratch, NULL, 0, 0, 0, scratch->win, false};
+    scan_ctx ctx = {engine, scratch, NULL, 0, 0, 0, scratch->win, false, 0, 0};
     int rc;
 
     if (len > UINT32_MAX)

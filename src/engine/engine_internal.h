@@ -103,7 +103,14 @@ typedef struct scan_ctx {
     size_t unit_start, unit_end;
     struct ctx_window *win;   /* scratch-owned cache for that window */
     bool win_valid;
+    /* A span of the cluster already claimed by a strong (>= CLAIM_SCORE)
+     * candidate: weaker recognizers skip spans inside it, since they could
+     * never win the overlap. 0/0 = none. */
+    size_t claim_start, claim_end;
 } scan_ctx;
+
+/* A candidate this strong is not displaced by anything found inside it. */
+#define CLAIM_SCORE 0.9f
 
 /* normalize.c: build the normalised view; *view points to buf itself when
  * no byte needs changing. Returns 0 or PG_ENOMEM. */

@@ -106,7 +106,7 @@ void recog_ids(scan_ctx *ctx, const cluster *c)
         return;
     span_first(&sp, ctx, c);
     while (span_next(&sp, ctx)) {
-        if (sp.len < 8 || sp.len > 16)
+        if (sp.len < 8 || sp.len > 16 || span_claimed(ctx, &sp))
             continue;
         for (size_t k = 0; k < sizeof(rules) / sizeof(rules[0]); k++)
             try_rule(ctx, &rules[k], &sp);

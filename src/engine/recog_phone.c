@@ -98,7 +98,8 @@ void recog_phone(scan_ctx *ctx, const cluster *c)
         return;
     span_first(&sp, ctx, c);
     while (span_next(&sp, ctx)) {
-        if (!sp.digits_only || sp.len < 7 || sp.len > 15 || span_glued(&sp))
+        if (!sp.digits_only || sp.len < 7 || sp.len > 15 || span_glued(&sp) ||
+            span_claimed(ctx, &sp))
             continue;
         bool plus = sp.a == 0 && c->plus;
         float base = phone_score(&sp, plus);

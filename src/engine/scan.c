@@ -179,14 +179,34 @@ bool cluster_same_sep(const cluster *c, int a, int b, char *sep_out)
     return true;
 }
 
+/* claim_strong - claim the widest strong candidate emitted since first */
+static void claim_strong(scan_ctx *ctx, size_t first)
+{
+    const pg_scratch *s = ctx->scratch;
+
+    for (size_t i = first; i < s->n_cands; i++) {
+        const cand *c = &s->cands[i];
+        if (c->score >= CLAIM_SCORE &&
+            c->end - c->start > ctx->claim_end - ctx->claim_start) {
+            ctx->claim_start = c->start;
+            ctx->claim_end = c->end;
+        }
+    }
+}
+
 /* run_cluster - every cluster recognizer over one cluster */
 static void run_cluster(scan_ctx *ctx, const cluster *c)
 {
+    size_t first = ctx->scratch->n_cands;
+
     recog_financial(ctx, c);
+    claim_strong(ctx, first);
     recog_ids(ctx, c);
+    claim_strong(ctx, first);
     recog_phone(ctx, c);
     recog_date(ctx, c);
     recog_ip(ctx, c);
+    ctx->claim_start = ctx->claim_end = 0;
 }
 
 /* engine_sweep - the digit/'@' pass over the whole view */

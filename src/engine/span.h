@@ -41,6 +41,13 @@ bool span_grouping(const span *sp, const uint8_t *lens);
  * is then part of a longer structured number, not a number of its own. */
 bool span_glued(const span *sp);
 
+/* True when a strong candidate already covers the whole span. */
+static inline bool span_claimed(const scan_ctx *ctx, const span *sp)
+{
+    return span_start(sp) >= ctx->claim_start && span_end(sp) <= ctx->claim_end &&
+           ctx->claim_end > ctx->claim_start;
+}
+
 /* Validate with the entity's validator from validate.h. */
 static inline bool span_valid(const span *sp, pg_entity e)
 {
