@@ -8,11 +8,12 @@
  * sheet as rows of tab-separated cells, with shared strings resolved and
  * numbers kept (an SSN typed into Excel is a number, not a string), plus
  * comments; an ODF document's content.xml, styles.xml (headers and
- * footers) and embedded objects' content.xml. Paragraphs, rows and line
- * breaks end a line; cells and tabs become a tab. Files embedded in an
- * OOXML package (word/, xl/ or ppt/embeddings/) are dispatched again one
- * level deeper.
- * One segment holds the document's text.
+ * footers) and embedded objects' content.xml; and the text of every other
+ * XML member (properties, custom XML parts, chart caches), so nothing parked
+ * there is skipped. Paragraphs, rows and line breaks end a line; cells and
+ * tabs become a tab. Files embedded in an OOXML package (word/, xl/ or
+ * ppt/embeddings/) are dispatched again one level deeper. Media (images,
+ * fonts, thumbnails) are not read. One segment holds the document's text.
  *
  * XML is parsed without the network, without loading a DTD and without
  * substituting entities (no XML_PARSE_NOENT, so a billion-laughs entity
@@ -40,7 +41,10 @@
 
 #define OFFICE_MAX_DEPTH 512 /* libxml2 stops at 256; a second wall */
 
-enum omode { OM_NONE, OM_WORD, OM_STRINGS, OM_SHEET, OM_ODF, OM_EMBED };
+/* OM_XML: any other XML member (document properties, custom XML parts,
+ * chart caches), read as all its text, so data parked there is not
+ * skipped; such members alone do not make a zip an office document. */
+enum omode { OM_NONE, OM_WORD, OM_STRINGS, OM_SHEET, OM_ODF, OM_EMBED, OM_XML };
 
 static const struct {
     const char *glob;
@@ -80,10 +84,12 @@ struct office {
 /* member_mode - what a zip member is to us */
 static enum omode member_mode(const char *name)
 {
+    size_t n = strlen(name);
+
     for (size_t i = 0; i < sizeof(office_members) / sizeof(*office_members); i++)
         if (fnmatch(office_members[i].glob, name, FNM_PATHNAME) == 0)
             return office_members[i].mode;
-    return OM_NONE;
+    return n > 4 && !strcmp(name + n - 4, ".xml") ? OM_XML : OM_NONE;
 }
 
 /* is - does element n have this local name? */
@@ -145,7 +151,7 @@ static void put_node_text(struct office *o, xmlNodePtr n)
 
     if (!text)
         return;
-    if (o->mode == OM_ODF)
+    if (o->mode == OM_ODF || o->mode == OM_XML)
         msg_tbuf_put(&o->out, text, strlen(text));
     else if (o->mode == OM_STRINGS && is(up, "t") && !is(up->parent, "rPh"))
         msg_tbuf_put(&o->sst.text, text, strlen(text));
@@ -282,7 +288,7 @@ static int office_pass(struct office *o, bool strings_only)
         }
         const char *name = archive_entry_pathname(e);
         enum omode mode = name ? member_mode(name) : OM_NONE;
-        o->found |= mode != OM_NONE && mode != OM_EMBED;
+        o->found |= mode != OM_NONE && mode != OM_EMBED && mode != OM_XML;
         if (mode == OM_NONE || (strings_only != (mode == OM_STRINGS)))
             continue;
         if (archive_entry_is_encrypted(e))

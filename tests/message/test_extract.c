@@ -175,10 +175,11 @@ static void test_docx(void **state)
 {
     const xfix_entry e[] = {{"[Content_Types].xml", docx_types, (size_t)-1},
                             {"word/document.xml", docx_body, (size_t)-1},
-                            {"word/footer1.xml", docx_footer, (size_t)-1}};
+                            {"word/footer1.xml", docx_footer, (size_t)-1},
+                            {"customXml/item1.xml", "<d><ssn>078-05-1120</ssn></d>", (size_t)-1}};
     xfix_buf b = {0};
 
-    xfix_archive(&b, "zip", NULL, NULL, NULL, e, 3);
+    xfix_archive(&b, "zip", NULL, NULL, NULL, e, 4);
     for (size_t i = 0; i < 2; i++) {
         pg_msg *m = one(&b, "letter.docx", "application/octet-stream", modes[i]);
         const char *p = "2/attachment:letter.docx";
@@ -186,6 +187,7 @@ static void test_docx(void **state)
         xfix_assert_text(m, p, PG_SEG_ATTACHMENT, "second\tpara\n");
         xfix_assert_text(m, p, PG_SEG_ATTACHMENT, "Card\n4111 1111 1111 1111");
         xfix_assert_text(m, p, PG_SEG_ATTACHMENT, "Footer IBAN DE89370400440532013000");
+        xfix_assert_text(m, p, PG_SEG_ATTACHMENT, "078-05-1120"); /* custom XML part */
         assert_int_equal(pg_msg_uninspectable_count(m), 0);
         pg_msg_free(m);
     }
