@@ -115,7 +115,6 @@ static const struct magic magics[] = {
     {4, "ftypheic", 8, MSG_FT_UNSUPPORTED, "image/heic"},
     {0, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, MSG_FT_UNSUPPORTED,
      "application/x-ole-storage"},
-    {0, "MZ", 2, MSG_FT_UNSUPPORTED, "application/x-msdownload"},
     {0, "\x7f" "ELF", 4, MSG_FT_UNSUPPORTED, "application/x-executable"},
 };
 
