@@ -179,7 +179,6 @@ void recog_word_hit(scan_ctx *ctx, const word_hit *h)
     case W_TOKEN_GITLAB: token(ctx, h, 20, false, 0.9f); break;
     case W_TOKEN_NPM: token(ctx, h, 36, false, 0.85f); break;
     case W_TOKEN_JWT: token(ctx, h, 40, true, 0.7f); break;
-    case W_TOKEN_SENDGRID: token(ctx, h, 60, true, 0.9f); break;
     case W_PASSWORD: password_value(ctx, h); break;
     case W_PIN: pin_value(ctx, h); break;
     case W_SWIFT: swift_code(ctx, h); break;
