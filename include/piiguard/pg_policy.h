@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "pg_base.h"
+#include "pg_engine.h"
 #include "pg_msg.h"
 
 #ifdef __cplusplus
@@ -59,6 +60,17 @@ typedef struct pg_envelope {
 typedef struct pg_policy pg_policy;
 typedef struct pg_decision pg_decision;
 
+/** One rule that fired. Strings are borrowed from the decision. */
+typedef struct pg_decision_rule {
+    const char *id;      /**< the policy's rule id, or a built-in one such
+                              as "uninspectable" or "breach-notification" */
+    pg_action action;    /**< what this rule asked for */
+    const char *reason;  /**< in words, counts only, never a value */
+} pg_decision_rule;
+
+/** Called once per policy warning with a "FILE:LINE: warning: ..." line. */
+typedef void (*pg_policy_warning_cb)(const char *line, void *payload);
+
 /** "allow", "tag", ... */
 const char *pg_action_name(pg_action action);
 /** "email", "chat", "sms" */
@@ -82,6 +94,18 @@ void pg_policy_free(pg_policy *policy);
 
 /** The file the policy was loaded from. Borrowed. */
 const char *pg_policy_path(const pg_policy *policy);
+
+/** How many rules the policy file declares. */
+size_t pg_policy_rule_count(const pg_policy *policy);
+
+/**
+ * Report what is valid but probably not meant: an exception whose until:
+ * date lies before @p now (0 = time(NULL)) and is therefore ignored, a
+ * rule asking for `secure` when there is no secure route.
+ * @return the number of warnings.
+ */
+size_t pg_policy_warnings(const pg_policy *policy, time_t now,
+                          pg_policy_warning_cb cb, void *payload);
 
 /**
  * The header that routes a message to the secure (encryption) transport,
@@ -120,10 +144,30 @@ const char *pg_decision_severity(const pg_decision *d);
 /** Records exposed x cost per record, in the policy's currency units. */
 double pg_decision_exposure(const pg_decision *d);
 
-/** The short notice: fits an SMTP reply (<= 10 lines of <= 400 chars). */
+/** Distinct high-risk records the message would expose (see exposure). */
+unsigned pg_decision_records(const pg_decision *d);
+
+/** The consent phrase that was found, or NULL. Borrowed. */
+const char *pg_decision_consent_phrase(const pg_decision *d);
+
+/** How many rules fired. */
+size_t pg_decision_rule_count(const pg_decision *d);
+
+/** Rule @p i (< pg_decision_rule_count()). Borrowed. */
+const pg_decision_rule *pg_decision_rule_at(const pg_decision *d, size_t i);
+
+/** Findings of @p entity that counted (passed the thresholds). */
+unsigned pg_decision_count(const pg_decision *d, pg_entity entity);
+
+/**
+ * The short notice: fits an SMTP reply (<= 10 lines of <= 400 chars,
+ * lines separated by '\n'). "" when the action needs no notice (allow,
+ * tag). Values appear only masked.
+ */
 const char *pg_decision_notice_short(const pg_decision *d);
 
-/** The full notice for email and the API; @p html selects the HTML form. */
+/** The full notice for email and the API; @p html selects the HTML form.
+ *  "" when the action needs no notice. */
 const char *pg_decision_notice_full(const pg_decision *d, bool html);
 
 /**
