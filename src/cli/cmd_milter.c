@@ -30,7 +30,7 @@ static const char usage_text[] =
     "                       [--timeout SECONDS] [--log-level LEVEL]\n\n"
     "Check every message Postfix hands over for customer PII and enforce\n"
     "the policy: reject, quarantine, redact, route securely, tag or allow.\n\n"
-    "  --listen SPEC          inet:PORT@HOST or unix:PATH (inet:11332@127.0.0.1)\n"
+    "  --listen SPEC          inet:PORT@HOST or unix:PATH (inet:8891@127.0.0.1)\n"
     "  --policy FILE          the policy (default: $PIIGUARD_POLICY, etc/piiguard.yaml)\n"
     "  --state-dir DIR        store, quarantine and spool directory (required)\n"
     "  --foreground           stay attached, log to stderr (else syslog, mail)\n"

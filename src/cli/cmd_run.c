@@ -8,69 +8,104 @@
  *   int pg_cli_run(int argc, char **argv);
  *
  * DESCRIPTION
- *   Starts the milter (pg_milter_run, src/milter) on inet:11332@127.0.0.1
- *   with the default policy and the given state directory, in the
- *   foreground. The HTTP check API joins it through the milter's
- *   start_extra hook, which runs in the worker once the service is open,
- *   so both front ends share one service, one store and one reload.
+ *   Starts the milter (pg_milter_run, src/milter) on inet:8891@127.0.0.1
+ *   and the HTTP check API on 127.0.0.1:8890, with the default policy and
+ *   the given state directory, in the foreground. The HTTP server starts
+ *   in the milter's worker through its start hook, once the service is
+ *   open, so both front ends share one service, one store, one reload
+ *   (SIGHUP) and one metrics registry (/metrics shows the milter too).
+ *   It stops after the milter, before the service is closed.
  *
- * BUGS
- *   The HTTP API is not started yet: the hook below waits for the HTTP
- *   room's server (pg_http_start in src/http/server.c) to land.
+ *   Production runs the two as separate services (piiguard-milter(8),
+ *   piiguard-serve(8)), so that one can restart without the other.
  */
 #include <getopt.h>
 
 #include "cli/cli.h"
+#include "http/http.h"
 #include "milter/milter.h"
 
 static const char usage_text[] =
-    "usage: piiguard run --state-dir DIR [--policy FILE] [--listen SPEC]\n\n"
-    "Run the mail gateway (milter on inet:11332@127.0.0.1) in the foreground\n"
-    "with the default policy. Stop with Ctrl-C; reload with SIGHUP.\n"
+    "usage: piiguard run --state-dir DIR [--policy FILE] [--listen SPEC]\n"
+    "                    [--http ADDR:PORT] [--token-file FILE] [--no-http]\n\n"
+    "Run the mail gateway (milter on inet:8891@127.0.0.1) and the HTTP check\n"
+    "API (127.0.0.1:8890) in the foreground with the default policy.\n"
+    "Stop with Ctrl-C; reload the policy with SIGHUP.\n"
     "For production use 'piiguard milter' and 'piiguard serve' (see man).\n";
 
-/* start_http - TODO(http): call pg_http_start(&srv, svc, &opts) here once
- * src/http/server.c exists, and stop it after the milter; until then the
- * gateway runs alone */
-static int start_http(pg_service *svc, void *payload)
+/* What the worker's hooks need: the HTTP options and the server. */
+typedef struct run_http {
+    pg_http_opts opts;
+    pg_http *srv;
+} run_http;
+
+/* start_http - the HTTP API beside the milter, sharing its service */
+static int start_http(pg_metrics **metrics, pg_service *svc, void *payload)
 {
-    (void)svc;
-    (void)payload;
-    pg_log(PG_LOG_INFO, "run", "http api not started (not built yet)");
+    run_http *h = payload;
+    int err = pg_http_start(&h->srv, svc, &h->opts);
+    char why[256];
+
+    if (err < 0) {
+        snprintf(why, sizeof(why), "%s", pg_error_last());
+        return pg_error_set(err, "http api on %s: %s", h->opts.listen, why);
+    }
+    *metrics = pg_http_metrics(h->srv);
+    pg_log(PG_LOG_INFO, "run", "http api listening on %s", h->opts.listen);
     return 0;
 }
 
-/* pg_cli_run - the milter with defaults, in the foreground */
+/* stop_http - finish the requests in flight and free the server */
+static void stop_http(void *payload)
+{
+    run_http *h = payload;
+
+    pg_http_stop(h->srv);
+    h->srv = NULL;
+}
+
+/* pg_cli_run - the milter and the HTTP API with defaults, in the foreground */
 int pg_cli_run(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"state-dir", required_argument, 0, 's'},
         {"policy", required_argument, 0, 'p'},
         {"listen", required_argument, 0, 'l'},
+        {"http", required_argument, 0, 'H'},
+        {"token-file", required_argument, 0, 'k'},
+        {"no-http", no_argument, 0, 'N'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
+    run_http http = {.srv = NULL};
     pg_milter_opts opts;
+    bool with_http = true;
     int c;
 
     pg_milter_opts_init(&opts);
+    pg_http_opts_init(&http.opts);
+    http.opts.listen = "127.0.0.1:8890";
     opts.policy_path = pg_cli_default_policy_path();
     opts.foreground = true;
-    opts.start_extra = start_http;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        if (c == 's')
-            opts.state_dir = optarg;
-        else if (c == 'p')
-            opts.policy_path = optarg;
-        else if (c == 'l')
-            opts.listen = optarg;
-        else if (c == 'h')
-            return fputs(usage_text, stdout), PG_EXIT_CLEAN;
-        else
-            return pg_cli_error("run", "try 'piiguard run --help'");
+        switch (c) {
+        case 's': opts.state_dir = optarg; break;
+        case 'p': opts.policy_path = optarg; break;
+        case 'l': opts.listen = optarg; break;
+        case 'H': http.opts.listen = optarg; break;
+        case 'k': http.opts.token_file = optarg; break;
+        case 'N': with_http = false; break;
+        case 'h': fputs(usage_text, stdout); return PG_EXIT_CLEAN;
+        default: return pg_cli_error("run", "try 'piiguard run --help'");
+        }
     }
     if (!opts.state_dir)
         return pg_cli_error("run", "--state-dir DIR is required");
+    if (with_http) {
+        opts.start_extra = start_http;
+        opts.stop_extra = stop_http;
+        opts.extra_payload = &http;
+    }
     return pg_milter_run(&opts);
 }

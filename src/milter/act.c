@@ -343,6 +343,19 @@ static void log_outcome(const char *qid, const outcome *o, const pg_verdict *v,
            o->error ? " error=" : "", o->error ? o->error : "");
 }
 
+/* count - the message in the HTTP API's metrics, when it runs beside */
+static void count(pg_metrics *metrics, const outcome *o, const pg_verdict *v,
+                  size_t bytes, const struct timespec *t0)
+{
+    if (!metrics)
+        return;
+    if (v->decision)
+        pg_metrics_milter_message(metrics, v, bytes,
+                                  (uint64_t)(elapsed_ms(t0) * 1e6));
+    if (o->error)
+        pg_metrics_milter_error(metrics);
+}
+
 /* pg_milter_eom - collect errors first, then check, act, log, notify */
 sfsistat pg_milter_eom(SMFICTX *ctx, pg_milter *m, pg_milter_conn *c)
 {
@@ -368,6 +381,7 @@ sfsistat pg_milter_eom(SMFICTX *ctx, pg_milter *m, pg_milter_conn *c)
         o = act(ctx, m, &v, raw, len);
     }
     log_outcome(qid, &o, &v, len, c->n_rcpts, &t0);
+    count(m->metrics, &o, &v, len, &t0);
     if (o.notify && m->opts->notify && v.decision)
         pg_milter_notify(m, c->sender, v.decision, qid);
     pg_verdict_clear(&v);

@@ -59,6 +59,8 @@ static pg_milter_conn *session(SMFICTX *ctx)
         return NULL;
     }
     atomic_fetch_add(&milter->active, 1);
+    if (milter->metrics)
+        pg_metrics_milter_connection(milter->metrics);
     return c;
 }
 

@@ -25,8 +25,8 @@
  *   anything a crash left there.
  *
  *   Shutdown: smfi_main() returns once libmilter stops listening; the
- *   sessions still open are given DRAIN_SECONDS to finish before the
- *   service is closed. A session still running then is cut off when the
+ *   HTTP API (when `run` started one) stops next, and the sessions still
+ *   open are given DRAIN_SECONDS to finish before the service is closed. A session still running then is cut off when the
  *   process exits, and Postfix tempfails its message
  *   (milter_default_action = tempfail): nothing is lost.
  *
@@ -70,6 +70,7 @@ static void *reloader(void *arg)
     pg_milter *m = arg;
     sigset_t set;
     int sig;
+    bool ok;
 
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
@@ -80,7 +81,10 @@ static void *reloader(void *arg)
         if (sig == SIGUSR2)
             return NULL;
         /* the service logs the policy's error with its file:line */
-        if (pg_service_reload(m->svc) < 0)
+        ok = pg_service_reload(m->svc) == 0;
+        if (m->metrics)
+            pg_metrics_reload(m->metrics, ok);
+        if (!ok)
             pg_log(PG_LOG_ERROR, "milter", "reload refused; the previous "
                    "policy stays in force");
         else
@@ -135,9 +139,11 @@ static int start(pg_milter *m)
         return err;
     if ((err = open_spool(m)) < 0 || (err = start_listening(m)) < 0)
         return err;
-    if (m->opts->start_extra && (err = m->opts->start_extra(m->svc,
-                                     m->opts->start_payload)) < 0)
+    if (m->opts->start_extra &&
+        (err = m->opts->start_extra(&m->metrics, m->svc, m->opts->extra_payload)) < 0)
         return err;
+    if (m->metrics)
+        pg_metrics_milter_enable(m->metrics);
     return 0;
 }
 
@@ -183,6 +189,8 @@ int pg_milter_worker(const pg_milter_opts *opts, int ready_fd)
     rc = smfi_main();
     pthread_kill(tid, SIGUSR2);
     pthread_join(tid, NULL);
+    if (opts->stop_extra)
+        opts->stop_extra(opts->extra_payload);
     if (drain(&m))
         pg_service_close(m.svc);
     pg_log(PG_LOG_INFO, "milter", "stopped");

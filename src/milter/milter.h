@@ -85,6 +85,7 @@
 
 #include <libmilter/mfapi.h>
 
+#include "http/http.h"
 #include "piiguard/pg_msg.h"
 #include "piiguard/pg_service.h"
 
@@ -102,9 +103,15 @@
 #define PG_MILTER_DEFAULT_MAX_MESSAGE (64u << 20)
 
 /* Called in the worker once the service is open and the socket bound:
- * how `piiguard run` starts the HTTP API beside the milter. A negative
- * return stops the worker. */
-typedef int (*pg_milter_start_fn)(pg_service *svc, void *payload);
+ * how `piiguard run` starts the HTTP API beside the milter. It may set
+ * *metrics to a registry the milter then counts into (borrowed until the
+ * stop hook). A negative return stops the worker. */
+typedef int (*pg_milter_start_fn)(pg_metrics **metrics, pg_service *svc,
+                                  void *payload);
+
+/* Called in the worker after the milter stopped, before the service is
+ * closed. */
+typedef void (*pg_milter_stop_fn)(void *payload);
 
 typedef struct pg_milter_opts {
     const char *listen;      /* "inet:PORT@HOST" or "unix:PATH" */
@@ -118,7 +125,8 @@ typedef struct pg_milter_opts {
     int timeout;             /* libmilter's MTA I/O timeout, seconds */
     pg_log_level log_level;
     pg_milter_start_fn start_extra;
-    void *start_payload;
+    pg_milter_stop_fn stop_extra;
+    void *extra_payload;
 } pg_milter_opts;
 
 /* The running milter: what every connection shares. */
@@ -127,6 +135,7 @@ typedef struct pg_milter {
     const pg_milter_opts *opts;
     char spool_dir[4096];
     _Atomic int active;      /* sessions open, so shutdown can wait */
+    pg_metrics *metrics;     /* NULL unless the HTTP API runs beside */
 } pg_milter;
 
 /* One header field in a block: name and raw value, folding kept. */

@@ -52,7 +52,7 @@
 void pg_milter_opts_init(pg_milter_opts *opts)
 {
     *opts = (pg_milter_opts){
-        .listen = "inet:11332@127.0.0.1",
+        .listen = "inet:8891@127.0.0.1",
         .sendmail = "/usr/sbin/sendmail",
         .spool_threshold = PG_MILTER_DEFAULT_SPOOL_THRESHOLD,
         .max_message = PG_MILTER_DEFAULT_MAX_MESSAGE,

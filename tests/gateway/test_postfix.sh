@@ -175,6 +175,8 @@ send reload1 ssn
 check "reload: the old policy is still in force (550)" replied reload1 "550[ -]5\.7\.1"
 
 # ---- 7: quarantine ----------------------------------------------------------------
+# The second policy: clear-text customer PII to external recipients is
+# quarantined instead of rejected.
 sed '0,/^    action: reject$/s//    action: quarantine/' "$T/policy/good.yaml" > "$POLICY"
 kill -HUP "$MILTER_PID"
 gw_wait_log "$T/milter.log" "reload ok" 5
