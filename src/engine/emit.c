@@ -76,6 +76,8 @@ static size_t resolve(cand *c, size_t n)
 {
     size_t out = 0;
 
+    if (n == 0)
+        return 0; /* qsort(NULL, 0, ...) is undefined */
     qsort(c, n, sizeof(*c), by_start);
     for (size_t i = 0; i < n; i++) {
         if (out && c[i].start < c[out - 1].end) {

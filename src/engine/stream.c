@@ -23,7 +23,8 @@ struct pg_stream {
     pg_scratch *scratch;
     pg_finding_cb cb;
     void *payload;
-    char *buf;
+    char *buf;           /* grows to PG_STREAM_CHUNK + PG_STREAM_OVERLAP */
+    size_t cap;
     size_t len;          /* bytes in buf */
     size_t base;         /* stream offset of buf[0] */
     size_t reported_to;  /* findings starting before this were delivered */
@@ -38,9 +39,7 @@ int pg_stream_new(pg_stream **out, const pg_engine *engine, pg_finding_cb cb, vo
 
     if (!st)
         return PG_ENOMEM;
-    st->buf = malloc(PG_STREAM_CHUNK + PG_STREAM_OVERLAP);
-    if (!st->buf || pg_scratch_new(&st->scratch, engine) < 0) {
-        free(st->buf);
+    if (pg_scratch_new(&st->scratch, engine) < 0) {
         free(st);
         return PG_ENOMEM;
     }
@@ -73,11 +72,34 @@ static int scan_window(pg_stream *st, size_t limit)
     return rc;
 }
 
+/* reserve - grow the window toward its full size: small inputs (a chat
+ * line) never pay for a megabyte */
+static int reserve(pg_stream *st, size_t want)
+{
+    const size_t full = PG_STREAM_CHUNK + PG_STREAM_OVERLAP;
+    size_t ncap = st->cap ? st->cap : 4096;
+
+    if (want <= st->cap)
+        return 0;
+    while (ncap < want && ncap < full)
+        ncap *= 2;
+    if (ncap > full)
+        ncap = full;
+    char *p = realloc(st->buf, ncap);
+    if (!p)
+        return PG_ENOMEM;
+    st->buf = p;
+    st->cap = ncap;
+    return 0;
+}
+
 /* pg_stream_feed - add bytes, scanning each full window */
 int pg_stream_feed(pg_stream *st, const char *buf, size_t len)
 {
     const size_t cap = PG_STREAM_CHUNK + PG_STREAM_OVERLAP;
 
+    if (reserve(st, st->len + len < cap ? st->len + len : cap) < 0)
+        return PG_ENOMEM;
     while (len > 0) {
         size_t take = cap - st->len < len ? cap - st->len : len;
         memcpy(st->buf + st->len, buf, take);
@@ -108,6 +130,8 @@ const char *pg_stream_match(const pg_stream *st, const pg_finding *f)
 /* pg_stream_finish - scan what is left */
 int pg_stream_finish(pg_stream *st)
 {
+    if (st->len == 0)
+        return 0;
     return scan_window(st, (size_t)-1);
 }
 
