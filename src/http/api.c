@@ -7,8 +7,9 @@
  * SUMMARY
  *	POST /v1/check {"channel", "sender"?, "recipients"?, "text" |
  *	"eml_base64"} answers the report `piiguard check --format json`
- *	prints (report_json.c) plus "incident_id", "notice" and the redacted
- *	message when the action is redact. POST /v1/scan {"text"} answers
+ *	prints - built by the same function, pg_cli_check_report(), so the
+ *	two cannot drift - with the "decision", plus "incident_id", "notice"
+ *	and the redacted message when the action is redact. POST /v1/scan {"text"} answers
  *	masked findings only, and decides and records nothing.
  *
  * DESCRIPTION
@@ -20,8 +21,9 @@
  *	as tempfail.
  *
  *	Fail closed: when the decision is redact but the message cannot be
- *	redacted, the answer becomes a tempfail decision rather than the
- *	original text or a half-masked one.
+ *	redacted, or an email to quarantine cannot be kept there, the answer
+ *	becomes a tempfail decision rather than the original text, a
+ *	half-masked one, or a hold nobody can review.
  *
  *	The request's text is wiped inside the parsed JSON tree before the
  *	tree is freed, and the decoded email with it. Error messages name a
@@ -30,14 +32,16 @@
  *
  * BUGS
  *	jansson's lexer keeps its own copy of each string while parsing and
- *	frees it unwiped; see docs/integrations/chat-relay.md, "Memory".
+ *	frees it unwiped (man piiguard-serve, BUGS).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "cli/check_report.h"
 #include "http/http_internal.h"
 
 /* Recipients beyond this are not a chat message or an SMS: a bulk send
@@ -214,8 +218,19 @@ static void check_req_clear(check_req *cr)
     free(cr->rcpts);
 }
 
-/* redact - the redacted message when the action is redact. On failure the
- * decision becomes tempfail: never the original, never half-masked. */
+/* to_tempfail - replace the decision by a tempfail: the fail-closed
+ * answer when the decided action cannot be carried out */
+static int to_tempfail(pg_verdict *v, const char *reason)
+{
+    pg_log(PG_LOG_WARN, "http", "incident=%s %s (%s); answering tempfail",
+           v->incident_id, reason, pg_error_last());
+    pg_decision_free(v->decision);
+    v->decision = NULL;
+    return pg_decision_tempfail(&v->decision, reason);
+}
+
+/* redact - the redacted message when the action is redact; never the
+ * original, never half-masked */
 static int redact(char **out, size_t *out_len, pg_verdict *v)
 {
     *out = NULL;
@@ -224,11 +239,21 @@ static int redact(char **out, size_t *out_len, pg_verdict *v)
     if (pg_msg_redact(out, out_len, v->msg, pg_decision_redact_select, v->decision,
                       pg_decision_mask_style(v->decision)) == 0)
         return 0;
-    pg_log(PG_LOG_WARN, "http", "incident=%s redaction failed (%s); answering tempfail",
-           v->incident_id, pg_error_last());
-    pg_decision_free(v->decision);
-    v->decision = NULL;
-    return pg_decision_tempfail(&v->decision, "the message could not be redacted");
+    return to_tempfail(v, "the message could not be redacted");
+}
+
+/* keep - an email held in quarantine leaves an encrypted copy for review
+ * and release (which delivers by SMTP, so email only); chat and SMS are
+ * held by the relay and recorded as incidents */
+static int keep(char *qid, pg_http *srv, pg_verdict *v, const check_req *cr)
+{
+    qid[0] = '\0';
+    if (!cr->eml || pg_decision_action(v->decision) != PG_ACT_QUARANTINE)
+        return 0;
+    if (pg_service_quarantine(srv->svc, v, cr->text, cr->len, qid) == 0)
+        return 0;
+    qid[0] = '\0';
+    return to_tempfail(v, "the message could not be kept in quarantine");
 }
 
 /* redacted_json - the redacted text as JSON, base64 for an email */
@@ -256,20 +281,36 @@ static json_t *nullable(const char *s)
     return s && *s ? json_string(s) : json_null();
 }
 
-/* build_answer - the report plus incident, notice and redacted message */
-static int build_answer(pg_http_reply *r, const check_req *cr, pg_verdict *v)
+/* report - the check report of the verdict's message; when the message
+ * could not even be parsed, the same keys, empty */
+static json_t *report(const pg_verdict *v)
 {
-    char *red = NULL;
+    json_t *r = NULL;
+
+    if (v->msg)
+        return pg_cli_check_report(&r, v->msg) == 0 ? r : NULL;
+    return json_pack("{s:b, s:[], s:[], s:[]}", "encrypted", false, "segments",
+                     "findings", "uninspectable");
+}
+
+/* build_answer - the report, the decision, incident, notice, and the
+ * redacted message or the quarantine id of an email */
+static int build_answer(pg_http_reply *r, pg_http *srv, const check_req *cr, pg_verdict *v)
+{
+    char *red = NULL, qid[64];
     size_t red_len = 0;
-    int err = redact(&red, &red_len, v);
-    json_t *j = err < 0 ? NULL : pg_http_report_json(v);
+    int err = keep(qid, srv, v, cr);
+    json_t *j = err < 0 || (err = redact(&red, &red_len, v)) < 0 ? NULL : report(v);
     int bad = !j;
 
     if (j) {
+        bad |= json_object_set_new(j, "decision", pg_decision_to_json(v->decision));
         bad |= json_object_set_new(j, "incident_id", nullable(v->incident_id));
-        bad |= json_object_set_new(j, "notice", nullable(pg_decision_notice_full(v->decision, false)));
+        bad |= json_object_set_new(j, "notice", nullable(pg_decision_notice_short(v->decision)));
         bad |= json_object_set_new(j, cr->eml ? "redacted_eml_base64" : "redacted_text",
                                    redacted_json(red, red_len, cr->eml != NULL));
+        if (cr->eml)
+            bad |= json_object_set_new(j, "quarantine_id", nullable(qid));
     }
     free(red);
     if (bad) {
@@ -289,7 +330,7 @@ static int decide(pg_http_reply *r, pg_http *srv, const check_req *cr)
                       : pg_service_check_text(&v, srv->svc, cr->text, cr->len, &env);
 
     if (err == 0)
-        err = build_answer(r, cr, &v);
+        err = build_answer(r, srv, cr, &v);
     if (err == 0) {
         pg_metrics_decision(srv->metrics, cr->channel, &v);
         pg_metrics_scanned(srv->metrics, PG_METRICS_HTTP, cr->len);
@@ -324,12 +365,21 @@ typedef struct scan_ctx {
     const char *text;
 } scan_ctx;
 
-/* on_finding - append one masked finding; stop on allocation failure */
+/* on_finding - append one masked finding; stop on allocation failure. The
+ * mask is ASCII ('*' for every multi-byte character), so always valid JSON;
+ * a value longer than the buffer is cut, never shown. */
 static int on_finding(const pg_finding *f, void *payload)
 {
     scan_ctx *ctx = payload;
+    const char *name = pg_entity_name(f->entity);
+    char mask[256];
 
-    return json_array_append_new(ctx->findings, pg_http_finding_json(f, ctx->text)) ? 1 : 0;
+    pg_mask(mask, sizeof(mask), ctx->text + f->start, f->end - f->start, PG_MASK_SHAPE, name);
+    return json_array_append_new(ctx->findings,
+                                 json_pack("{s:s, s:I, s:I, s:f, s:s}", "entity_type", name,
+                                           "start", (json_int_t)f->start, "end", (json_int_t)f->end,
+                                           "score", round((double)f->score * 1000) / 1000,
+                                           "masked", mask)) ? 1 : 0;
 }
 
 /* scan_text - findings for one text, as the /v1/scan answer */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
- *	http.h - the HTTP check API front end, its metrics registry, its
- *	token store and the report JSON shared with `piiguard check`
+ *	http.h - the HTTP check API front end, its metrics registry and its
+ *	token store
  *
  * SUMMARY
  *	A chat relay, bot or SMS gateway POSTs a message to /v1/check and
@@ -42,10 +42,6 @@
  *	                      size_t line_cap, const char *name, double rate,
  *	                      double burst)
  *
- *	Report (report_json.c):
- *	json_t *pg_http_report_json(const pg_verdict *v)
- *	json_t *pg_http_finding_json(const pg_finding *f, const char *text)
- *
  * DESCRIPTION
  *	Ownership: a `**out` result belongs to the caller and is freed by the
  *	matching _free/_stop, which accept NULL. pg_http_metrics() returns a
@@ -57,9 +53,10 @@
  *	histogram's count one request ahead of its sum, which Prometheus
  *	tolerates.
  *
- *	Nothing here ever emits a raw matched value: findings are reported
- *	through pg_mask(), decisions through pg_decision_to_json() (counts,
- *	never values).
+ *	Nothing here ever emits a raw matched value: /v1/check answers the
+ *	report of `piiguard check` (pg_cli_check_report(), masked values and
+ *	paths) and pg_decision_to_json() (counts, never values); /v1/scan
+ *	masks through pg_mask().
  */
 #ifndef PIIGUARD_HTTP_H
 #define PIIGUARD_HTTP_H
@@ -67,8 +64,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <jansson.h>
 
 #include "piiguard/pg_service.h"
 
@@ -234,16 +229,5 @@ pg_http_auth_result pg_http_auth_check(const char **name_out, pg_http_auth *auth
 int pg_http_token_new(char *token, size_t token_cap, char *line,
                       size_t line_cap, const char *name, double rate,
                       double burst);
-
-/* ---- the report shared with `piiguard check` ------------------------------ */
-
-/* pg_http_report_json - {"encrypted", "segments", "findings",
- * "uninspectable", "decision"} for a verdict; findings are masked.
- * New reference, or NULL when out of memory. */
-json_t *pg_http_report_json(const pg_verdict *v);
-
-/* pg_http_finding_json - {"entity_type","start","end","score","masked"}
- * for one finding in @text (the buffer its offsets point into). */
-json_t *pg_http_finding_json(const pg_finding *f, const char *text);
 
 #endif /* PIIGUARD_HTTP_H */

@@ -48,9 +48,13 @@ check() { # check DESCRIPTION COMMAND...: ok when the command succeeds
     if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
 
+# The system interpreter: a version manager's shim can cost a second a call.
+PY=$(command -v /usr/bin/python3 || command -v python3)
+export PY
+
 # jget FILE EXPR - evaluate a Python expression over the JSON in FILE (as d)
 jget() {
-    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+    "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
 
 export -f jget
@@ -163,7 +167,7 @@ decision_of() {
 }
 export -f decision_of
 printf 'From: agent7@example.com\r\nTo: customer@example.org\r\nSubject: your refund\r\nMessage-ID: <t1@example.com>\r\nDate: Mon, 2 Feb 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' "$TEXT" >"$tmp/msg.eml"
-"$PG_BIN" check --format json --policy "$POLICY" \
+PIIGUARD_POLICY=$POLICY "$PG_BIN" check --format json \
     --from agent7@example.com --to customer@example.org "$tmp/msg.eml" >"$tmp/cli-email.json" 2>"$tmp/cli.err"
 B64=$(base64 -w0 "$tmp/msg.eml")
 post /v1/check "{\"channel\":\"email\",\"sender\":\"agent7@example.com\",\"recipients\":[\"customer@example.org\"],\"eml_base64\":\"$B64\"}" >"$tmp/status"
@@ -180,7 +184,7 @@ same_json() {
 check "email: /v1/check decision and findings equal piiguard check's" \
     same_json email "$tmp/cli-email.json" "$tmp/api-email.json"
 if "$PG_BIN" check --help 2>&1 | grep -q -- '--text'; then
-    "$PG_BIN" check --format json --policy "$POLICY" --channel chat --from agent7 \
+    PIIGUARD_POLICY=$POLICY "$PG_BIN" check --format json --channel chat --from agent7 \
         --to '#support' --text "$TEXT" >"$tmp/cli-chat.json" 2>"$tmp/cli.err"
     check "chat: /v1/check decision and findings equal piiguard check --channel chat's" \
         same_json chat "$tmp/cli-chat.json" "$tmp/chat.json"
@@ -225,7 +229,7 @@ check "GET /v1/check is 405" is_error 405
 check "a 405 names the allowed method" grep -qi '^Allow: POST' "$tmp/head"
 req GET /v2/nothing >"$tmp/status"
 check "an unknown path is 404" is_error 404
-python3 -c 'import json; print(json.dumps({"channel": "chat", "text": "a" * 70000}))' >"$tmp/big.json"
+"$PY" -c 'import json; print(json.dumps({"channel": "chat", "text": "a" * 70000}))' >"$tmp/big.json"
 post /v1/check @"$tmp/big.json" >"$tmp/status"
 check "a body over --max-body is 413" is_error 413
 post /v1/check @"$tmp/big.json" -H 'Transfer-Encoding: chunked' >"$tmp/status"
