@@ -7,8 +7,11 @@
 #
 # Load: smtp-source sends MESSAGES messages of about 20 KB over SESSIONS
 # parallel sessions, one message per session as a mail client would; one
-# message in ten carries PII (an SSN and a card number), which the default
-# policy refuses or holds, so (c) pays for the incident records too. The
+# message in ten carries PII (an SSN and a card number). smtp-source gives
+# up at the first 5xx, so (c) runs the default policy with the clear-text
+# rule's action turned from reject into tag: the milter does all the work
+# of a refusal (full check, incident record) plus a header change, and
+# every message of every configuration reaches the sink. The
 # three configurations run interleaved, ROUNDS times, on one Postfix
 # (postconf + reload between runs). A run ends when smtp-source is done and
 # Postfix's queue is empty (every message delivered to the sink or
@@ -76,8 +79,11 @@ gw_bg "$ROOT/sink.log" smtp-sink -u nobody 127.0.0.1:"$SINK" 512
 gw_wait_port "$SINK" 10 || gw_die "smtp-sink did not start"
 gw_bg "$ROOT/secure.log" smtp-sink -u nobody 127.0.0.1:"$SECURE" 512
 gw_bg "$ROOT/noop.log" "$NOOP" "inet:$MNOOP@127.0.0.1"
+mkdir -p "$ROOT/policy"
+cp -r "$SRC/etc/notices" "$ROOT/policy/"
+sed '0,/^    action: reject$/s//    action: tag/' "$SRC/etc/piiguard.yaml" > "$ROOT/policy/piiguard.yaml"
 gw_bg "$ROOT/milter.log" "$BIN" milter --foreground --listen "inet:$MPG@127.0.0.1" \
-    --policy "$SRC/etc/piiguard.yaml" --state-dir "$ROOT/state"
+    --policy "$ROOT/policy/piiguard.yaml" --state-dir "$ROOT/state"
 gw_wait_port "$MNOOP" 10 || gw_die "noop milter did not start"
 gw_wait_port "$MPG" 30 || { cat "$ROOT/milter.log" >&2; gw_die "piiguard milter did not start"; }
 gw_postfix_start "$ROOT"
@@ -89,14 +95,19 @@ queue_empty() {
         "$ROOT/spool/maildrop" -type f -print -quit 2>/dev/null)" ]
 }
 
+# sent_count - deliveries so far, from Postfix's log
+sent_count() { grep -c ' status=sent ' "$ROOT/postfix.log" || true; }
+
 # run_once MILTER - send the load with MILTER ("" = none); print msgs/s
+# and how many reached the sink
 run_once() {
-    local pii=$((MESSAGES / 10)) clean s_pii t0 t1 i
+    local pii=$((MESSAGES / 10)) clean s_pii t0 t1 i before
     clean=$((MESSAGES - pii))
     s_pii=$(( SESSIONS / 10 > 0 ? SESSIONS / 10 : 1 ))
     postconf -c "$ROOT/etc" -e "smtpd_milters = $1" "non_smtpd_milters = $1"
     postfix -c "$ROOT/etc" reload >/dev/null 2>&1
     sleep 1.5
+    before=$(sent_count)
     t0=$(date +%s.%N)
     smtp-source -s $((SESSIONS - s_pii)) -m "$clean" -F "$ROOT/clean.eml" \
         -f agent@corp.example -t customer@example.net 127.0.0.1:"$SMTP" >/dev/null 2>&1 &
@@ -107,7 +118,8 @@ run_once() {
     wait $p1 $p2 || true
     for i in $(seq 1 1200); do queue_empty && break; sleep 0.05; done
     t1=$(date +%s.%N)
-    echo "$t0 $t1" | awk -v n="$MESSAGES" '{printf "%.1f\n", n / ($2 - $1)}'
+    echo "$t0 $t1" | awk -v n="$MESSAGES" '{printf "%.1f", n / ($2 - $1)}'
+    echo " $(( $(sent_count) - before ))"
 }
 
 declare -A RESULTS
@@ -118,9 +130,9 @@ for r in $(seq 1 "$ROUNDS"); do
             b) m="inet:127.0.0.1:$MNOOP" ;;
             c) m="inet:127.0.0.1:$MPG" ;;
         esac
-        v=$(run_once "$m")
+        read -r v delivered < <(run_once "$m")
         RESULTS[$cfg]="${RESULTS[$cfg]:-} $v"
-        echo "round $r config $cfg: $v msg/s"
+        echo "round $r config $cfg: $v msg/s, $delivered/$MESSAGES delivered"
     done
 done
 
@@ -135,5 +147,5 @@ echo "gateway bench: $MESSAGES msgs of ${SIZE_KB} KB, 10% PII, $SESSIONS session
 echo "  (a) no milter     $A"
 echo "  (b) no-op milter  $B"
 echo "  (c) piiguard      $C   milter check $P"
-awk -v b="$B" -v c="$C" 'BEGIN {r = c / b; printf "  (c)/(b) = %.2f, target >= 0.90: %s\n", r, r >= 0.9 ? "met" : "NOT met"}'
+awk -v b="$B" -v c="$C" 'BEGIN {r = c / b; v = "NOT met"; if (r >= 0.9) v = "met"; printf "  (c)/(b) = %.2f, target >= 0.90: %s\n", r, v}'
 echo "  actions: $(grep -o 'milter action=[a-z]*' "$ROOT/milter.log" | sort | uniq -c | tr -s ' ' | tr '\n' ';')"
