@@ -47,6 +47,9 @@
 
 #include "http/http_internal.h"
 
+/* Body bytes reserved up front from Content-Length; more is grown. */
+#define PREALLOC_MAX (64u * 1024)
+
 /* One endpoint. GET routes answer HEAD too (MHD drops the body). */
 typedef struct route {
     const char *path;
@@ -205,6 +208,9 @@ static bool body_ok(pg_http_reply *r, pg_http *srv, struct MHD_Connection *c, ht
         reply_too_big(r, srv->max_body);
         return false;
     }
+    /* reserve what a chat message needs at once; a declared 4 MiB grows
+     * as it arrives, so idle connections cannot pin the whole limit */
+    n = n > PREALLOC_MAX ? PREALLOC_MAX : n;
     if (n > 0 && (rq->body = malloc(n + 1)))
         rq->cap = n + 1;
     return true;
