@@ -153,6 +153,24 @@ static void count_findings(decide_ctx *c)
     }
 }
 
+/* bare_address - "addr" from "addr", "<addr>" or "Name <addr>" */
+static bool bare_address(char *out, size_t cap, const char *who)
+{
+    const char *lt = strchr(who, '<');
+    const char *s = lt ? lt + 1 : who;
+    size_t n = lt ? strcspn(s, ">") : strlen(s);
+
+    while (n > 0 && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n == 0 || n >= cap)
+        return false;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return true;
+}
+
 /* sender_matches - is the sender one of the exception's addresses/domains? */
 static bool sender_matches(const decide_ctx *c, const policy_exception *e)
 {
@@ -162,13 +180,9 @@ static bool sender_matches(const decide_ctx *c, const policy_exception *e)
 
     if (!e->n_senders)
         return true;
-    if (!who || !policy_addr_domain(dom, sizeof(dom), who))
+    if (!who || !bare_address(addr, sizeof(addr), who) ||
+        !policy_addr_domain(dom, sizeof(dom), addr))
         return false;
-    size_t k = 0;
-    for (const char *s = who; *s && k + 1 < sizeof(addr); s++)
-        if (*s != '<' && *s != '>' && *s != ' ')
-            addr[k++] = *s;
-    addr[k] = '\0';
     for (size_t i = 0; i < e->n_senders; i++) {
         const char *s = e->senders[i];
         if (strchr(s, '@') ? strcasecmp(addr, s) == 0 : policy_domain_match(dom, s))
