@@ -104,6 +104,8 @@ static int spill(pg_milter_spool *s)
         return pg_error_set(PG_EIO, "spool in %s: %s", s->dir, strerror(errno));
     unlink(path);
     s->fd = fd;
+    if (!s->mem)
+        return 0;   /* spilled before anything was kept in memory */
     if (write_all(fd, s->mem, s->size) < 0)
         return PG_EIO;
     explicit_bzero(s->mem, s->size);
