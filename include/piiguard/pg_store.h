@@ -207,9 +207,6 @@ typedef struct pg_store_envelope {
     size_t n_recipients;
 } pg_store_envelope;
 
-/** Free an envelope returned by the store. NULL is allowed. */
-void pg_store_envelope_free(pg_store_envelope *env);
-
 /** What the store keeps in clear about a quarantined message. */
 typedef struct pg_store_qitem {
     char id[PG_STORE_ID_SIZE];          /**< random hex id, the file name */
@@ -337,7 +334,7 @@ int pg_store_audit_list(pg_store *st, uint64_t since_seq,
 
 /** What pg_store_audit_verify() found. */
 typedef struct pg_store_audit_status {
-    uint64_t rows;                 /**< rows read */
+    uint64_t rows;                 /**< rows that verified */
     uint64_t first_bad;            /**< seq of the first broken row; 0 = none */
     char head[PG_STORE_HASH_SIZE]; /**< hash of the last good row ("" if none);
                                         keep it elsewhere to detect truncation */
