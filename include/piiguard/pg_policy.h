@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -185,6 +186,18 @@ pg_mask_style pg_decision_mask_style(const pg_decision *d);
  * breach_notifiable, exposure, notice. New reference for the caller.
  */
 json_t *pg_decision_to_json(const pg_decision *d);
+
+/**
+ * The report `piiguard check` prints and the HTTP API answers: "encrypted",
+ * "segments", "findings" (masked), "uninspectable", and "decision" when
+ * @p d is not NULL. @p msg may be NULL (a message that did not parse): the
+ * arrays are then empty. Values are masked everywhere, file names in
+ * segment paths included. New reference, or NULL on allocation failure.
+ */
+json_t *pg_report_json(const pg_msg *msg, const pg_decision *d);
+
+/** Print a report built by pg_report_json() for people. */
+void pg_report_print(FILE *f, const json_t *report);
 
 #ifdef __cplusplus
 }

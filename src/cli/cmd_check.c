@@ -1,49 +1,58 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * cmd_check.c - piiguard check: parse one email, find its PII, report.
+ * cmd_check.c - piiguard check: parse one message, find its PII, decide.
  *
- * The message is read whole (up to the parser's max_message_bytes), parsed
- * with the default limits, scanned with the default engine, and reported
- * through pg_cli_check_report() - JSON or human, the same facts either way.
- * Values are always masked. Exit status follows grep: 0 no PII, 1 PII
- * found, 2 error (unreadable file, message over the size limit, no memory).
- * --from and --to describe the SMTP envelope; they are echoed in the
- * report as "envelope" for the policy to use.
+ * The message goes through the same service path as the milter and the
+ * HTTP API (pg_service_check_mime / _text), with no store: the CLI decides
+ * and reports, it records nothing. The report is pg_report_json(), the one
+ * the API answers with, so the two cannot disagree. Values are always
+ * masked. Without --policy the default policy is used (PIIGUARD_POLICY,
+ * etc/piiguard.yaml of the source tree, or the installed copy), so the exit
+ * status always reflects a decision: 0 allow or tag, 1 any other action,
+ * 2 error (unreadable input, bad policy, or an internal tempfail).
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/check_report.h"
 #include "cli/cli.h"
-#include "piiguard/pg_engine.h"
-#include "piiguard/pg_msg.h"
+#include "piiguard/pg_service.h"
+
+#define MAX_RECIPIENTS 1000
 
 struct check_opts {
     bool json;
-    const char *from, *to, *path;
+    const char *from, *to, *path, *policy;
+    pg_channel channel;
 };
 
 static const char usage_text[] =
-    "usage: piiguard check [--format human|json] [--from ADDR] [--to ADDR,...]\n"
+    "usage: piiguard check [--format human|json] [--policy FILE]\n"
+    "                      [--channel email|chat|sms] [--from ADDR] [--to ADDR,...]\n"
     "                      [FILE.eml|-]\n\n"
     "Parse one email (RFC 5322, MIME), find customer PII in every part -\n"
     "subject, display names, text and HTML bodies, attachments, quoted\n"
-    "replies - and report it, masked. Parts that cannot be read are listed\n"
-    "as uninspectable. Exit status: 0 no PII, 1 PII found, 2 error.\n\n"
-    "  --format F   human (default) or json\n"
-    "  --from ADDR  envelope sender (MAIL FROM)\n"
-    "  --to LIST    envelope recipients, comma-separated (RCPT TO)\n\n"
+    "replies - and decide by policy. Values are always masked; parts that\n"
+    "cannot be read are listed as uninspectable.\n\n"
+    "  --format F     human (default) or json\n"
+    "  --policy FILE  the policy (default: $PIIGUARD_POLICY, else etc/piiguard.yaml)\n"
+    "  --channel C    email (default: the input is RFC 5322), or chat / sms\n"
+    "                 (the input is the plain message text)\n"
+    "  --from ADDR    envelope sender (MAIL FROM) or chat user\n"
+    "  --to LIST      recipients, comma-separated (RCPT TO)\n\n"
+    "exit status: 0 allow or tag, 1 any other action, 2 error\n\n"
     "examples:\n"
     "  piiguard check message.eml\n"
-    "  piiguard check --format json - < message.eml\n";
+    "  piiguard check --format json --to customer@example.com - < message.eml\n"
+    "  echo 'your SSN is 536-22-1234' | piiguard check --channel chat --to +15550100 -\n";
 
 /* parse_opts - options into o; returns -1 to go on, else an exit code */
 static int parse_opts(struct check_opts *o, int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"from", required_argument, NULL, 'F'},
-        {"to", required_argument, NULL, 'T'},     {"help", no_argument, NULL, 'h'},
+        {"to", required_argument, NULL, 'T'},     {"policy", required_argument, NULL, 'p'},
+        {"channel", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
 
@@ -58,13 +67,13 @@ static int parse_opts(struct check_opts *o, int argc, char **argv)
             o->from = optarg;
         } else if (c == 'T') {
             o->to = optarg;
+        } else if (c == 'p') {
+            o->policy = optarg;
+        } else if (c == 'c' && pg_channel_from_name(&o->channel, optarg) == 0) {
+            continue;
         } else {
             return pg_cli_error("check", "bad option; try 'piiguard check --help'");
         }
-    }
-    if (optind < argc && pg_cli_is_help(argv[optind])) {
-        fputs(usage_text, stdout);
-        return PG_EXIT_CLEAN;
     }
     if (argc - optind > 1)
         return pg_cli_error("check", "one message at a time; try 'piiguard check --help'");
@@ -72,83 +81,91 @@ static int parse_opts(struct check_opts *o, int argc, char **argv)
     return -1;
 }
 
-/* envelope - {"from": ..., "to": [...]} from the options, or NULL */
-static json_t *envelope(const struct check_opts *o)
+/* split_recipients - "a,b,c" into rcpt[] (pointers into the copy *buf) */
+static size_t split_recipients(char **buf, const char **rcpt, const char *list)
 {
-    if (!o->from && !o->to)
-        return NULL;
-    json_t *env = json_object(), *to = json_array();
-    char *list = o->to ? strdup(o->to) : NULL, *save = NULL;
-    for (char *t = list ? strtok_r(list, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
-        json_array_append_new(to, json_string(t));
-    free(list);
-    json_object_set_new(env, "from", o->from ? json_string(o->from) : json_null());
-    json_object_set_new(env, "to", to);
-    return env;
+    size_t n = 0;
+    char *save = NULL;
+
+    *buf = list ? strdup(list) : NULL;
+    for (char *t = *buf ? strtok_r(*buf, ",", &save) : NULL; t && n < MAX_RECIPIENTS;
+         t = strtok_r(NULL, ",", &save))
+        rcpt[n++] = t;
+    return n;
 }
 
-/* scan_message - parse and scan raw into *msg */
-static int scan_message(pg_msg **msg, const char *raw, size_t len)
+/* exit_code - the exit status a decision stands for */
+static int exit_code(const pg_decision *d)
 {
-    pg_engine *engine = NULL;
-    pg_scratch *scratch = NULL;
-    int rc = pg_engine_new(&engine, NULL);
+    pg_action a = pg_decision_action(d);
 
-    if (rc >= 0)
-        rc = pg_scratch_new(&scratch, engine);
-    if (rc >= 0)
-        rc = pg_msg_parse(msg, raw, len, NULL);
-    if (rc >= 0 && (rc = pg_msg_scan(*msg, engine, scratch)) < 0) {
-        pg_msg_free(*msg);
-        *msg = NULL;
-    }
-    pg_scratch_free(scratch);
-    pg_engine_free(engine);
-    return rc;
+    if (a == PG_ACT_TEMPFAIL)
+        return PG_EXIT_ERROR;
+    return a <= PG_ACT_TAG ? PG_EXIT_CLEAN : PG_EXIT_FOUND;
 }
 
-/* report - build, print, and choose the exit status */
-static int report(const struct check_opts *o, const pg_msg *msg)
+/* report - print the verdict and choose the exit status */
+static int report(const struct check_opts *o, const pg_verdict *v)
 {
-    json_t *r;
+    json_t *r = pg_report_json(v->msg, v->decision);
 
-    if (pg_cli_check_report(&r, msg) < 0)
+    if (!r)
         return pg_cli_error("check", "out of memory building the report");
-    json_t *env = envelope(o);
-    if (env)
-        json_object_set_new(r, "envelope", env);
     if (o->json) {
         json_dumpf(r, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(4));
         fputc('\n', stdout);
     } else {
-        pg_cli_check_print(stdout, r);
+        pg_report_print(stdout, r);
     }
-    int code = json_array_size(json_object_get(r, "findings")) ? PG_EXIT_FOUND
-                                                               : PG_EXIT_CLEAN;
     json_decref(r);
-    return code;
+    if (pg_decision_action(v->decision) == PG_ACT_TEMPFAIL)
+        fprintf(stderr, "piiguard check: internal error, the gateway would tempfail: %s\n",
+                pg_error_last());
+    return exit_code(v->decision);
+}
+
+/* run_check - the service path over the raw input */
+static int run_check(const struct check_opts *o, pg_service *svc, const char *raw, size_t len)
+{
+    static const char *rcpt[MAX_RECIPIENTS];
+    char *buf = NULL;
+    pg_verdict v;
+    pg_envelope env = {.channel = o->channel, .sender = o->from, .recipients = rcpt};
+    int rc;
+
+    env.n_recipients = split_recipients(&buf, rcpt, o->to);
+    rc = o->channel == PG_CHAN_EMAIL ? pg_service_check_mime(&v, svc, raw, len, &env)
+                                     : pg_service_check_text(&v, svc, raw, len, &env);
+    rc = rc < 0 ? pg_cli_error("check", "%s: %s", pg_err_name(rc), pg_error_last())
+                : report(o, &v);
+    if (v.decision || v.msg)
+        pg_verdict_clear(&v);
+    free(buf);
+    return rc;
 }
 
 /* pg_cli_check - the subcommand */
 int pg_cli_check(int argc, char **argv)
 {
     struct check_opts o = {0};
+    pg_service *svc = NULL;
     pg_msg_limits lim;
-    pg_msg *msg = NULL;
-    char *raw;
+    char *raw = NULL;
     size_t len;
     int rc = parse_opts(&o, argc, argv);
 
     if (rc >= 0)
         return rc;
+    pg_service_opts so = {o.policy ? o.policy : pg_cli_default_policy_path(), NULL};
+    if ((rc = pg_service_open(&svc, &so)) < 0)
+        return pg_cli_error("check", "%s; fix the policy or pass --policy FILE "
+                            "('piiguard policy check FILE' explains)", pg_error_last());
     pg_msg_limits_init(&lim);
     if ((rc = pg_cli_read_all(&raw, &len, o.path, lim.max_message_bytes)) < 0)
-        return pg_cli_error("check", "%s: %s", pg_err_name(rc), pg_error_last());
-    rc = scan_message(&msg, raw, len);
+        rc = pg_cli_error("check", "%s: %s", pg_err_name(rc), pg_error_last());
+    else
+        rc = run_check(&o, svc, raw, len);
     free(raw);
-    if (rc < 0)
-        return pg_cli_error("check", "%s: %s", pg_err_name(rc), pg_error_last());
-    rc = report(&o, msg);
-    pg_msg_free(msg);
+    pg_service_close(svc);
     return rc;
 }

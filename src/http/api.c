@@ -7,7 +7,7 @@
  * SUMMARY
  *	POST /v1/check {"channel", "sender"?, "recipients"?, "text" |
  *	"eml_base64"} answers the report `piiguard check --format json`
- *	prints - built by the same function, pg_cli_check_report(), so the
+ *	prints - built by the same function, pg_report_json(), so the
  *	two cannot drift - with the "decision", plus "incident_id", "notice"
  *	and the redacted message when the action is redact. POST /v1/scan {"text"} answers
  *	masked findings only, and decides and records nothing.
@@ -41,7 +41,6 @@
 
 #include <sodium.h>
 
-#include "cli/check_report.h"
 #include "http/http_internal.h"
 
 /* Recipients beyond this are not a chat message or an SMS: a bulk send
@@ -285,12 +284,7 @@ static json_t *nullable(const char *s)
  * could not even be parsed, the same keys, empty */
 static json_t *report(const pg_verdict *v)
 {
-    json_t *r = NULL;
-
-    if (v->msg)
-        return pg_cli_check_report(&r, v->msg) == 0 ? r : NULL;
-    return json_pack("{s:b, s:[], s:[], s:[]}", "encrypted", false, "segments",
-                     "findings", "uninspectable");
+    return pg_report_json(v->msg, NULL);
 }
 
 /* build_answer - the report, the decision, incident, notice, and the

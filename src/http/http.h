@@ -54,7 +54,7 @@
  *	tolerates.
  *
  *	Nothing here ever emits a raw matched value: /v1/check answers the
- *	report of `piiguard check` (pg_cli_check_report(), masked values and
+ *	report of `piiguard check` (pg_report_json(), masked values and
  *	paths) and pg_decision_to_json() (counts, never values); /v1/scan
  *	masks through pg_mask().
  */

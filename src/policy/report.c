@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * check_report.c - a scanned message as the JSON report of `piiguard check`,
- * and its human rendering.
+ * report.c - a scanned message and its decision as the one JSON report
+ * that `piiguard check` prints and the HTTP API answers, and its rendering
+ * for people. It lives here, not in a front end, so that the CLI and the
+ * API cannot drift apart and no front end includes another.
  *
  * Nothing raw leaves here. Values are masked with pg_mask(); segment paths
  * can hold file names ("2/attachment:SSN 536-22-1234.pdf"), so every value
@@ -13,7 +15,7 @@
 
 #include <utf8proc.h>
 
-#include "cli/check_report.h"
+#include "piiguard/pg_policy.h"
 
 static const char *const kind_names[] = {"header", "text", "html",
                                          "attachment", "filename", "chat"};
@@ -161,21 +163,23 @@ static json_t *uninspectable(const pg_msg *msg)
     return arr;
 }
 
-/* pg_cli_check_report - the whole report object */
-int pg_cli_check_report(json_t **out, const pg_msg *msg)
+/* pg_report_json - the whole report object, with the decision if any */
+json_t *pg_report_json(const pg_msg *msg, const pg_decision *d)
 {
-    json_t *r = json_pack("{s:b, s:o?, s:o?, s:o?}", "encrypted", pg_msg_encrypted(msg),
-                          "segments", segments(msg), "findings", findings(msg),
-                          "uninspectable", uninspectable(msg));
+    json_t *r = msg ? json_pack("{s:b, s:o?, s:o?, s:o?}", "encrypted", pg_msg_encrypted(msg),
+                                "segments", segments(msg), "findings", findings(msg),
+                                "uninspectable", uninspectable(msg))
+                    : json_pack("{s:b, s:[], s:[], s:[]}", "encrypted", false, "segments",
+                                "findings", "uninspectable");
 
     if (!r || !json_is_array(json_object_get(r, "segments")) ||
         !json_is_array(json_object_get(r, "findings")) ||
-        !json_is_array(json_object_get(r, "uninspectable"))) {
+        !json_is_array(json_object_get(r, "uninspectable")) ||
+        (d && json_object_set_new(r, "decision", pg_decision_to_json(d)) < 0)) {
         json_decref(r);
-        return PG_ENOMEM;
+        return NULL;
     }
-    *out = r;
-    return 0;
+    return r;
 }
 
 /* text - a member's string, "" when it is missing */
@@ -186,8 +190,23 @@ static const char *text(const json_t *obj, const char *key)
     return s ? s : "";
 }
 
-/* pg_cli_check_print - the report, for people */
-void pg_cli_check_print(FILE *f, const json_t *report)
+/* print_decision - the decision part, for people */
+static void print_decision(FILE *f, const json_t *d)
+{
+    json_t *rules = json_object_get(d, "rules"), *v;
+    size_t i;
+
+    fprintf(f, "decision: %s (severity %s%s%s)\n", text(d, "action"), text(d, "severity"),
+            json_is_true(json_object_get(d, "breach_notifiable")) ? ", breach-notifiable" : "",
+            json_is_true(json_object_get(d, "consent_claimed")) ? ", consent claimed" : "");
+    json_array_foreach(rules, i, v)
+        fprintf(f, "  rule %s: %s -> %s\n", text(v, "id"), text(v, "reason"), text(v, "action"));
+    if (*text(d, "notice"))
+        fprintf(f, "\n%s\n", text(d, "notice"));
+}
+
+/* pg_report_print - the report, for people */
+void pg_report_print(FILE *f, const json_t *report)
 {
     json_t *fs = json_object_get(report, "findings");
     json_t *us = json_object_get(report, "uninspectable");
@@ -209,4 +228,6 @@ void pg_cli_check_print(FILE *f, const json_t *report)
                 text(v, "masked"));
     json_array_foreach(us, i, v)
         fprintf(f, "  uninspectable %-24s %s\n", text(v, "segment"), text(v, "reason"));
+    if (json_is_object(json_object_get(report, "decision")))
+        print_decision(f, json_object_get(report, "decision"));
 }
