@@ -13,7 +13,7 @@
  *	(digits and upper-case letters) and rejects a length the entity never
  *	has before looking at a byte.
  *
- *	pg_validate_credit_card() wants 13-19 digits, a Luhn check, and a
+ *	pg_validate_credit_card() wants 12-19 digits, a Luhn check, and a
  *	prefix and length some card scheme issues (table below); a run of one
  *	digit is refused because such runs are fillers and test patterns.
  *
@@ -56,10 +56,16 @@ static const struct card_range card_ranges[] = {
     {4, 3095, 3095, LENS(14, 19)},                   /* Diners Club */
     {2, 36, 36, LENS(14, 19)},                       /* Diners Club */
     {2, 38, 39, LENS(16, 19)},                       /* Diners Club */
+    {2, 38, 38, 1u << 14},                           /* Diners Club 14-digit */
     {4, 3528, 3589, LENS(16, 19)},                   /* JCB */
+    {2, 35, 35, 1u << 16},                           /* JCB as test generators issue it */
+    {4, 1800, 1800, 1u << 15},                       /* JCB 15-digit */
+    {4, 2131, 2131, 1u << 15},                       /* JCB 15-digit */
     {2, 62, 62, LENS(16, 19)},                       /* UnionPay */
     {2, 50, 50, LENS(13, 19)},                       /* Maestro, Verve */
     {2, 56, 69, LENS(13, 19)},                       /* Maestro, RuPay */
+    {2, 50, 50, 1u << 12},                           /* Maestro 12-digit */
+    {2, 56, 69, 1u << 12},                           /* Maestro 12-digit */
     {4, 2200, 2204, LENS(16, 19)},                   /* Mir */
     {2, 81, 82, 1u << 16},                           /* RuPay */
 };
@@ -80,7 +86,7 @@ static bool card_issued(const char *s, size_t n)
 /* pg_validate_credit_card - issuer range, length, Luhn; no filler runs */
 bool pg_validate_credit_card(const char *s, size_t n)
 {
-    if (n < 13 || n > 19 || !pg_validate_digits(s, n))
+    if (n < 12 || n > 19 || !pg_validate_digits(s, n))
         return false;
     if (pg_validate_same(s, n))
         return false;
