@@ -1,32 +1,529 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * recog_person.c - names, from cues.
+ * NAME
+ *	recog_person - names, from cues and from the given-name dictionary
+ * SUMMARY
+ *	void recog_person_cue(scan_ctx *ctx, const word_hit *h, word_kind kind);
+ *	void recog_person_sweep(scan_ctx *ctx);
+ * DESCRIPTION
+ *	Two ways in, both from the word pass (words.c):
  *
- * A name is one to three capitalised words (initials allowed) right after
- * a cue: a salutation ("Dear"), a title ("Mrs."), "my name is", a "Name:"
- * field, or on the line after a sign-off ("Regards,"). Names score below
- * validated numbers: the policy uses them for combinations (name + ID),
- * rarely alone.
+ *	Cues. A name is one to three capitalised words (initials allowed)
+ *	right after a salutation ("Dear"), a title ("Mrs."), "my name is", a
+ *	"Name:" field, or alone on the line after a sign-off ("Regards,").
+ *
+ *	Sweep. After the Hyperscan pass, every capitalised word (ASCII or a
+ *	two-byte UTF-8 capital) is visited once, SSE2 finding where words
+ *	start; a word is binary-searched in the sorted names.c dictionary,
+ *	and words that are not given names are checked for a surname ending.
+ *	A name right after a cue is left to the cue recognizer.
+ *
+ *	Dictionary. A given name of names.c, written capitalised as a whole
+ *	word, followed on the same line by a capitalised surname-like word
+ *	(an initial and lower-case particles such as "van der" may come
+ *	between; a second surname and a suffix such as "Jr." may follow) is
+ *	a name: score 0.7. A given name alone scores 0.5, the engine's
+ *	default threshold, unless names.c marks it as also a word or a
+ *	place ("May", "Paris"), in which case it needs the surname.
+ *	Capitalised words that follow names without being surnames (street
+ *	types, weekdays, "The") are listed in not_surname[].
+ *
+ *	Surname endings. A capitalised word ending like a surname of many
+ *	languages ("-sson", "-ová", "-ski", ...) after a capitalised word or
+ *	an initial is a name (0.7); with an "alone" ending it is one by
+ *	itself (0.5).
+ *
+ *	Addresses and firms are not people: a name with a house number or a
+ *	street word before it, or a street, firm or number word after it, is
+ *	dropped (in_address()).
+ *
+ *	Names score below validated numbers: the policy uses them for
+ *	combinations (name + ID), rarely alone.
+ * BUGS
+ *	Surnames on their own ("Jensen said") and names written in lower
+ *	case are not found: without a cue nothing tells them from words.
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "engine/span.h"
 #include "engine/words.h"
 
+#define NAME_FULL 0.7f
+#define NAME_GIVEN 0.5f
+#define NAME_MAX_WORD 40
+
+/* Capitalised words that follow a given name without being a surname. */
+static const char *const not_surname[] = {
+    "The", "And", "Or", "But", "If", "Then", "So", "I", "I'm", "I'd", "I'll",
+    "I've", "You", "We", "He", "She", "They", "It", "This", "That", "My", "Your",
+    "Our", "His", "Her", "Their", "In", "On", "At", "To", "For", "Of", "From",
+    "With", "By", "As", "Is", "Was", "Are", "Has", "Had", "Have", "Do", "Did",
+    "Not", "No", "Yes", "Please", "Thanks", "Thank", "Hi", "Hello", "Dear",
+    "Regards", "Best", "Cheers", "Mr", "Mrs", "Ms", "Dr", "Street", "St", "Road",
+    "Rd", "Avenue", "Ave", "Lane", "Drive", "Close", "Court", "Place", "Square",
+    "Way", "Park", "Bay", "Hill", "City", "County", "State", "Country", "Club",
+    "University", "College", "School", "Hospital", "Church", "Bank", "Inc", "Ltd",
+    "Corp", "Company", "Group", "Hotel", "Airport", "Station", "Center", "Centre",
+    "Museum", "Boulevard", "Terrace", "Gardens", "Crescent", "Beach", "Island",
+    "Lake", "Valley", "Village", "Town", "Team", "Support", "Service", "Office",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December", "Phone", "Email", "Address",
+    "Name", "Date", "Mobile", "Fax", "Tel", "Account", "Card", "North", "South",
+    "East", "West", NULL};
+
+/* Capitalised words right after a cue that are not a name ("Hello I"). */
+static const char *const not_name_after_cue[] = {"I", "I'm", "I'd", "I'll", "I've",
+    "You", "We", "He", "She", "They", "It", "The", "This", "That", "My", "Your",
+    "Our", "All", "Sir", "Madam", "Team", "Customer", "Valued", "Everyone", NULL};
+
+/* Words after a name that make it part of an address or a firm. */
+static const char *const place_after[] = {"Street", "St", "St.", "Road", "Rd",
+    "Rd.", "Avenue", "Ave", "Ave.", "Lane", "Ln", "Drive", "Close", "Court", "Place",
+    "Square", "Way", "Park", "Bay", "Hill", "Boulevard", "Blvd", "Terrace",
+    "Gardens", "Crescent", "Loop", "Flat", "Flats", "Pass", "Bypass", "Cliffs",
+    "Union", "Lodge", "Parks", "Forges", "Lines", "Inc", "Inc.", "Ltd", "Ltd.",
+    "LLC", "Corp", "Corp.", "Company", "Group", "Research", "Investments",
+    "Capital", "Bank", "Hotel", "University", "College", "School", "Hospital",
+    "Church", "Airport", "Station", "Center", "Centre", "Museum", "Sons",
+    "Brothers", "Partners", "Associates", "Foundation", "Institute", "Trust",
+    "Holdings", "Industries", "Technologies", "Solutions", "Systems", "Media",
+    "Highway", "Parkway", "Row", "Walk", "Mews", "Grove", "Rise", "Heights",
+    "Green", "Circle", "Plaza", "Ridge", "Trail", "Island", "Point", "Port",
+    "Creek", "River", "Lake", "Mount", "Valley", "Springs", "Falls", "Beach",
+    "Village", "Estate", "Manor", "Meadows", "Mill", "Junction", "Crossing",
+    "Summit", "Gateway", "Haven", "Landing", "Route", "Run", "Shore", "Tunnel",
+    "Port", "u.", "utca", "tér", "út", "ulica", "gade", "vej", "gatan", "vägen",
+    "straße", "strasse", "weg", "laan", "straat", "katu", "tie", "Rue", NULL};
+
+/* Words before a name that make it a street ("Rua Ana ...", "St. John"). */
+static const char *const place_before[] = {"Rua", "Avenida", "Av.", "Rue", "Via",
+    "Calle", "Avenue", "Street", "St.", "ul.", "Praça", "Largo", "Travessa",
+    "Viale", "Piazza", "Corso", "Plaza", "Paseo", "Camino", "Carrer", "Boulevard",
+    "Chemin", "Allée", "Route", "Strada", "Cite", "Cité", "Point", "Saint", "San",
+    "Santa", "Fort", "Port", "Lake", "Mount", "USNV", "USNS", "USS", NULL};
+
+/* Lower-case particles inside surnames: "van der Berg", "da Silva". */
+static const char *const particles[] = {"van", "von", "de", "da", "di", "del",
+    "della", "der", "den", "du", "la", "le", "dos", "das", "bin", "ibn", "al",
+    "el", "ter", "ten", "zu", "y", NULL};
+
+/* Suffixes after a full name. */
+static const char *const suffixes[] = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", NULL};
+
+/* upper_len - bytes of the upper-case letter at i (ASCII, Latin-1,
+ * Latin Extended-A, Greek, Cyrillic), or 0 */
+static size_t upper_len(const scan_ctx *ctx, size_t i)
+{
+    const unsigned char *s = (const unsigned char *)ctx->s;
+
+    if (i >= ctx->n)
+        return 0;
+    if (is_upper(s[i]))
+        return 1;
+    if (i + 1 >= ctx->n || (s[i + 1] & 0xC0) != 0x80)
+        return 0;
+    unsigned cp = ((s[i] & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu);
+    if (s[i] < 0xC3 || s[i] > 0xD0)
+        return 0;
+    if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3A9) ||
+        (cp >= 0x386 && cp <= 0x38F) || (cp >= 0x400 && cp <= 0x42F))
+        return 2;
+    if (cp >= 0x100 && cp <= 0x17F) /* pairs: upper even, except 0139-0148 and 0179-017E */
+        return ((cp >= 0x139 && cp <= 0x148) || cp >= 0x179) ? (cp & 1) * 2 : !(cp & 1) * 2;
+    return 0;
+}
+
+/* letter_byte - a byte that continues a word: ASCII letter or any UTF-8 */
+static bool letter_byte(unsigned char c)
+{
+    return is_alpha(c) || c >= 0x80;
+}
+
+/* word_char - a byte that makes the word longer than what was matched */
+static bool word_char(unsigned char c)
+{
+    return is_alnum(c) || c >= 0x80 || c == '_' || c == '@';
+}
+
+/* in_list - is [i, e) one of the words? */
+static bool in_list(const scan_ctx *ctx, size_t i, size_t e, const char *const *list)
+{
+    for (int k = 0; list[k]; k++)
+        if (list[k][0] == ctx->s[i] && strlen(list[k]) == e - i &&
+            memcmp(ctx->s + i, list[k], e - i) == 0)
+            return true;
+    return false;
+}
+
+/* surname_end - end of a capitalised surname-like word at i, or 0:
+ * a capital, then letters (inner capitals as in "McDonald"), with
+ * "O'Brien" and "Smith-Jones" joins; at least one lower-case letter */
+static size_t surname_end(const scan_ctx *ctx, size_t i)
+{
+    size_t u = upper_len(ctx, i), e, lower = 0;
+
+    if (!u)
+        return 0;
+    for (e = i + u; e < ctx->n && e - i < NAME_MAX_WORD; e++) {
+        unsigned char c = (unsigned char)ctx->s[e];
+        if (letter_byte(c))
+            lower += !is_upper(c);
+        else if ((c == '\'' || c == '-') && upper_len(ctx, e + 1))
+            continue;
+        else
+            break;
+    }
+    if (!lower || (e < ctx->n && word_char((unsigned char)ctx->s[e])))
+        return 0;
+    return in_list(ctx, i, e, not_surname) ? 0 : e;
+}
+
+/* lower_word_end - end of the lower-case word at i, or 0 */
+static size_t lower_word_end(const scan_ctx *ctx, size_t i)
+{
+    size_t e = i;
+
+    while (e < ctx->n && is_lower((unsigned char)ctx->s[e]) && e - i < 8)
+        e++;
+    return e > i && e < ctx->n && ctx->s[e] == ' ' ? e : 0;
+}
+
+/* skip_particles - past "van der ", "da " and the like (none: i) */
+static size_t skip_particles(const scan_ctx *ctx, size_t i)
+{
+    for (int k = 0; k < 2; k++) {
+        size_t e = lower_word_end(ctx, i);
+        if (!e || !in_list(ctx, i, e, particles))
+            break;
+        i = e + 1;
+    }
+    return i;
+}
+
+/* initial_end - past "M. " or "M " (a middle initial), else i */
+static size_t initial_end(const scan_ctx *ctx, size_t i)
+{
+    size_t u = upper_len(ctx, i), e = i + u;
+
+    if (!u || e >= ctx->n)
+        return i;
+    if (ctx->s[e] == '.')
+        e++;
+    return e < ctx->n && ctx->s[e] == ' ' ? e + 1 : i;
+}
+
+/* surname_after - the end of the surname part after a given name that
+ * ends at e, or 0 when no surname follows */
+static size_t surname_after(const scan_ctx *ctx, size_t e)
+{
+    if (e + 1 >= ctx->n || ctx->s[e] != ' ')
+        return 0;
+    size_t i = skip_particles(ctx, initial_end(ctx, e + 1));
+    size_t end = surname_end(ctx, i);
+    if (!end)
+        return 0;
+    size_t more = end + 1 < ctx->n && ctx->s[end] == ' ' ? surname_end(ctx, end + 1) : 0;
+    if (more)
+        end = more;
+    for (int k = 0; suffixes[k] && end + 1 < ctx->n && ctx->s[end] == ' '; k++) {
+        size_t l = strlen(suffixes[k]);
+        if (end + 1 + l <= ctx->n && memcmp(ctx->s + end + 1, suffixes[k], l) == 0 &&
+            (end + 1 + l == ctx->n || !word_char((unsigned char)ctx->s[end + 1 + l])))
+            return end + 1 + l;
+    }
+    return end;
+}
+
+/* bounded - is [start, e) a whole word, not part of a token? */
+static bool bounded(const scan_ctx *ctx, size_t start, size_t e)
+{
+    const unsigned char *s = (const unsigned char *)ctx->s;
+
+    if (start > 0 && (word_char(s[start - 1]) || s[start - 1] == '-' ||
+                      s[start - 1] == '\'' || s[start - 1] == '/'))
+        return false;
+    if (e >= ctx->n)
+        return true;
+    if (word_char(s[e]))
+        return false;
+    return !((s[e] == '.' || s[e] == '-') && e + 1 < ctx->n && is_alnum(s[e + 1]) &&
+             !upper_len(ctx, e + 1));
+}
+
+/* word_before - start of the word that ends one space before i, or i */
+static size_t word_before(const scan_ctx *ctx, size_t i)
+{
+    if (i < 2 || ctx->s[i - 1] != ' ')
+        return i;
+    size_t b = i - 1;
+    while (b > 0 && b + NAME_MAX_WORD > i && ctx->s[b - 1] != ' ' && ctx->s[b - 1] != '\n')
+        b--;
+    return b;
+}
+
+/* word_after - end of the word that starts one space after e, or e */
+static size_t word_after(const scan_ctx *ctx, size_t e)
+{
+    if (e + 1 >= ctx->n || ctx->s[e] != ' ')
+        return e;
+    size_t a = e + 1;
+    while (a < ctx->n && a - e < NAME_MAX_WORD && ctx->s[a] != ' ' && ctx->s[a] != '\n' &&
+           ctx->s[a] != ',')
+        a++;
+    return a;
+}
+
+/* in_address - is the name at [start, end) part of an address or a firm:
+ * a house number or street word before, a street or firm word or a
+ * number after? */
+static bool in_address(const scan_ctx *ctx, size_t start, size_t end)
+{
+    size_t b = word_before(ctx, start), a = word_after(ctx, end);
+
+    if (b < start && (is_digit((unsigned char)ctx->s[b]) ||
+                      in_list(ctx, b, start - 1, place_before)))
+        return true;
+    if (a > end + 1 && (is_digit((unsigned char)ctx->s[end + 1]) ||
+                        in_list(ctx, end + 1, a, place_after)))
+        return true;
+    return false;
+}
+
+/* emit_name - offer a name unless it sits in an address */
+static void emit_name(scan_ctx *ctx, size_t start, size_t end, float score)
+{
+    if (!in_address(ctx, start, end))
+        engine_emit(ctx, PG_ENT_PERSON, start, end, score, false, 0);
+}
+
+/* name_cmp - order of the word [w, w + wl) against a dictionary entry */
+static int name_cmp(const char *w, size_t wl, const char *entry)
+{
+    for (size_t k = 0;; k++) {
+        bool entry_end = entry[k] == '\0' || entry[k] == '*';
+        if (k == wl)
+            return entry_end ? 0 : -1;
+        if (entry_end)
+            return 1;
+        if (w[k] != entry[k])
+            return (unsigned char)w[k] < (unsigned char)entry[k] ? -1 : 1;
+    }
+}
+
+/* given_name - the dictionary entry for a word (binary search), or NULL */
+static const char *given_name(const char *w, size_t wl)
+{
+    size_t lo = 0, hi = engine_n_given_names;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *en = engine_given_names[mid];
+        int c = w[0] != en[0] ? ((unsigned char)w[0] < (unsigned char)en[0] ? -1 : 1)
+                              : name_cmp(w, wl, en);
+        if (c == 0)
+            return engine_given_names[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* ending_of - the surname ending the word [w, w + wl) has, or NULL */
+static const surname_ending *ending_of(const char *w, size_t wl)
+{
+    if (!engine_surname_last_byte[(unsigned char)w[wl - 1]])
+        return NULL;
+    for (size_t k = 0; k < engine_n_surname_endings; k++) {
+        const surname_ending *se = &engine_surname_endings[k];
+        size_t l = se->len;
+        if (w[wl - 1] == se->ending[l - 1] && l < wl && memcmp(w + wl - l, se->ending, l) == 0)
+            return se;
+    }
+    return NULL;
+}
+
+/* ends_with - does the view end with lit just before position i? */
+static bool ends_with(const scan_ctx *ctx, size_t i, const char *lit)
+{
+    size_t l = strlen(lit);
+    return i >= l && memcmp(ctx->s + i - l, lit, l) == 0;
+}
+
+/* cue_before - does a cue of the word pass end right before start? Then
+ * recog_person_cue() reports the name and the sweep need not. */
+static bool cue_before(const scan_ctx *ctx, size_t start)
+{
+    static const char *const cues[] = {"Dear ", "Hello ", "\nHi ", "Mr. ", "Mrs. ",
+        "Ms. ", "Dr. ", "Mrs ", "Miss ", "name is ", "I'm ", "name: ", "Name: ", NULL};
+    static const char *const signoffs[] = {"Regards,", "regards,", "Sincerely,",
+        "Thanks,", "Thank you,", "Best,", "Cheers,", "Best wishes,", NULL};
+
+    if (start == 0)
+        return false;
+    if (ctx->s[start - 1] == ' ')
+        for (int k = 0; cues[k]; k++)
+            if (ends_with(ctx, start, cues[k]))
+                return true;
+    size_t i = start;
+    while (i > 0 && (ctx->s[i - 1] == ' ' || ctx->s[i - 1] == '>'))
+        i--;
+    if (i == 0 || ctx->s[i - 1] != '\n')
+        return false;
+    i--;
+    while (i > 0 && (ctx->s[i - 1] == ' ' || ctx->s[i - 1] == '\r'))
+        i--;
+    for (int k = 0; signoffs[k]; k++)
+        if (ends_with(ctx, i, signoffs[k]))
+            return true;
+    return false;
+}
+
+/* dictionary_name - a given name at [b, e): with a surname after it 0.7,
+ * alone 0.5 (unless it is also a word); returns where the name ends */
+static size_t dictionary_name(scan_ctx *ctx, size_t b, size_t e, bool word_only)
+{
+    if (e + 1 < ctx->n && ctx->s[e] == '-' && surname_end(ctx, e + 1))
+        e = surname_end(ctx, e + 1); /* "Anna-Lena", "Jean-Pierre" */
+    size_t full = surname_after(ctx, e);
+    if (cue_before(ctx, b))
+        return full ? full : e;
+    if (full)
+        emit_name(ctx, b, full, NAME_FULL);
+    else if (!word_only)
+        emit_name(ctx, b, e, NAME_GIVEN);
+    return full ? full : e;
+}
+
+/* name_word_before - start of a capitalised name word or initial ending
+ * one space before i, or i when there is none */
+static size_t name_word_before(const scan_ctx *ctx, size_t i)
+{
+    size_t b = word_before(ctx, i);
+
+    if (b == i || !upper_len(ctx, b))
+        return i;
+    size_t e = i - 1;
+    if (e - b <= 2 && (e - b == upper_len(ctx, b) || ctx->s[e - 1] == '.'))
+        return b; /* an initial */
+    if (surname_end(ctx, b) != e || in_list(ctx, b, e, not_name_after_cue) ||
+        in_list(ctx, b, e, not_surname))
+        return i;
+    return b;
+}
+
+/* ending_name - a capitalised word [b, e) with a surname ending: with a
+ * capitalised word (or initial) before it 0.7, alone 0.5 if the ending
+ * allows */
+static void ending_name(scan_ctx *ctx, size_t b, size_t e, const surname_ending *se)
+{
+    if (surname_end(ctx, b) != e)
+        return;
+    size_t first = name_word_before(ctx, b);
+    if (first < b && name_word_before(ctx, first) < first)
+        first = name_word_before(ctx, first); /* "Erlendur G. Hafliðason" */
+    if (first < b && !cue_before(ctx, first))
+        emit_name(ctx, first, e, NAME_FULL);
+    else if (first == b && se->alone && e - b >= 5 && !cue_before(ctx, b))
+        emit_name(ctx, b, e, NAME_GIVEN);
+}
+
+/* person_at - names starting with the capitalised word at [b, e);
+ * returns where the sweep goes on */
+static size_t person_at(scan_ctx *ctx, size_t b, size_t e)
+{
+    const char *entry = given_name(ctx->s + b, e - b);
+
+    if (!bounded(ctx, b, e))
+        return e;
+    if (entry)
+        return dictionary_name(ctx, b, e, entry[e - b] == '*');
+    /* an ending needs a capitalised word before it or five letters */
+    bool cap_before = b >= 2 && ctx->s[b - 1] == ' ' && word_before(ctx, b) < b &&
+                      upper_len(ctx, word_before(ctx, b));
+    const surname_ending *se = cap_before || e - b >= 5 ? ending_of(ctx->s + b, e - b) : NULL;
+    if (se)
+        ending_name(ctx, b, e, se);
+    return e;
+}
+
+/* next_cap - the next byte at or after i that starts a word with an
+ * upper-case ASCII letter or a two-byte UTF-8 letter, or n */
+static size_t next_cap(const char *s, size_t i, size_t n)
+{
+    if (i == 0 && n > 0 && (is_upper((unsigned char)s[0]) || (unsigned char)s[0] >= 0xC3))
+        return 0;
+    if (i == 0)
+        i = 1;
+#if defined(__SSE2__)
+    const __m128i bias = _mm_set1_epi8((char)0x80);
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i p = _mm_loadu_si128((const __m128i *)(s + i - 1));
+        __m128i cap = _mm_or_si128(
+            _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(v, _mm_set1_epi8('A')), bias),
+                           _mm_set1_epi8((char)(0x80 + 26))),
+            _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(v, _mm_set1_epi8((char)0xC3)), bias),
+                           _mm_set1_epi8((char)(0x80 + 14))));
+        /* a word byte before: a letter or digit (case folded) or UTF-8 */
+        __m128i pl = _mm_or_si128(p, _mm_set1_epi8(0x20));
+        __m128i word = _mm_or_si128(
+            _mm_or_si128(_mm_cmplt_epi8(p, _mm_setzero_si128()),
+                         _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(p, _mm_set1_epi8('0')), bias),
+                                        _mm_set1_epi8((char)(0x80 + 10)))),
+            _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(pl, _mm_set1_epi8('a')), bias),
+                           _mm_set1_epi8((char)(0x80 + 26))));
+        int m = _mm_movemask_epi8(_mm_andnot_si128(word, cap));
+        if (m)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+#endif
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i], p = (unsigned char)s[i - 1];
+        if ((is_upper(c) || (c >= 0xC3 && c <= 0xD0)) && !is_alnum(p) && p < 0x80)
+            return i;
+    }
+    return n;
+}
+
+/* recog_person_sweep - every capitalised word of the view, once: given
+ * names from the dictionary, surnames by their ending */
+void recog_person_sweep(scan_ctx *ctx)
+{
+    const uint64_t mask = ctx->engine->opts.entities;
+    size_t i = 0;
+
+    if (mask && !(mask & (1ull << PG_ENT_PERSON)))
+        return;
+    while ((i = next_cap(ctx->s, i, ctx->n)) < ctx->n) {
+        size_t e = i + 1;
+        while (e < ctx->n && letter_byte((unsigned char)ctx->s[e]) && e - i < NAME_MAX_WORD)
+            e++;
+        /* names are three bytes or more; a longer run is no name */
+        i = e - i >= 3 && e - i < NAME_MAX_WORD && upper_len(ctx, i) ? person_at(ctx, i, e) : e;
+        if (ctx->scratch->err)
+            return;
+    }
+}
+
 /* name_word_end - end of a capitalised word or initial at i, or 0 */
 static size_t name_word_end(const scan_ctx *ctx, size_t i)
 {
+    if (i >= ctx->n)
+        return 0;
     unsigned char c = (unsigned char)ctx->s[i];
-
-    if (i >= ctx->n || !(is_upper(c) || c >= 0xC0))
+    if (!(is_upper(c) || c >= 0xC0))
         return 0;
     size_t e = i + 1;
-    while (e < ctx->n && e - i < 40) {
+    while (e < ctx->n && e - i < NAME_MAX_WORD) {
         unsigned char d = (unsigned char)ctx->s[e];
-        if (is_lower(d) || d >= 0x80 || d == '\'' || (d == '-' && e + 1 < ctx->n &&
-                                                      is_upper((unsigned char)ctx->s[e + 1])))
-            e++;
-        else if (is_upper(d) && e - i == 1 && 0)
+        if (is_lower(d) || d >= 0x80 || d == '\'' ||
+            (d == '-' && e + 1 < ctx->n && is_upper((unsigned char)ctx->s[e + 1])))
             e++;
         else
             break;
@@ -45,7 +542,7 @@ static size_t name_at(const scan_ctx *ctx, size_t i, int max_words)
 
     for (int w = 0; w < max_words; w++) {
         size_t e = name_word_end(ctx, i);
-        if (!e)
+        if (!e || (w == 0 && in_list(ctx, i, e, not_name_after_cue)))
             break;
         end = e;
         if (e >= ctx->n || ctx->s[e] != ' ')
@@ -85,7 +582,7 @@ void recog_person_cue(scan_ctx *ctx, const word_hit *h, word_kind kind)
     }
     while (i < ctx->n && ctx->s[i] == ' ')
         i++;
-    e = name_at(ctx, i, kind == W_TITLE ? 3 : 3);
+    e = name_at(ctx, i, 3);
     if (!e)
         return;
     float score = kind == W_TITLE || kind == W_NAME_FIELD ? 0.7f : 0.6f;

@@ -27,6 +27,24 @@ typedef struct word_pattern {
 extern const word_pattern engine_word_patterns[];
 extern const unsigned engine_n_word_patterns;
 
+/* names.c: the given-name dictionary, sorted by bytes; a trailing '*'
+ * marks a name that is also a word or a place. */
+extern const char *const engine_given_names[];
+extern const size_t engine_n_given_names;
+
+/* names.c: surname endings; alone: the ending may make a name by itself. */
+typedef struct surname_ending {
+    const char *ending;
+    unsigned char len;   /* bytes */
+    bool alone;
+} surname_ending;
+extern const surname_ending engine_surname_endings[];
+extern const size_t engine_n_surname_endings;
+extern const unsigned char engine_surname_last_byte[256]; /* 1: some ending ends so */
+
+/* recog_person.c: names among the capitalised words of the view. */
+void recog_person_sweep(scan_ctx *ctx);
+
 /* recog_person.c: a name after a cue of this kind. */
 void recog_person_cue(scan_ctx *ctx, const word_hit *h, word_kind kind);
 
