@@ -52,7 +52,7 @@ static int usage(FILE *f, int code)
         "SMTP relay that must not run the piiguard milter again. 'expire' removes\n"
         "messages older than the retention.\n\noptions:\n"
         "  --state STATE         list only held, released, deleted or expired\n"
-        "  --format table|json   list format (default table)\n"
+        "  --format table|json   list format (default table; json: one object a line)\n"
         "  --reveal              show: decrypt and print the message (audited)\n"
         "  --relay HOST:PORT     release: where to deliver (default " DEFAULT_RELAY ")\n"
         "  --helo NAME           release: the EHLO name (default: this host's name)\n"
