@@ -78,7 +78,8 @@ static const char *const not_surname[] = {
 /* Capitalised words right after a cue that are not a name ("Hello I"). */
 static const char *const not_name_after_cue[] = {"I", "I'm", "I'd", "I'll", "I've",
     "You", "We", "He", "She", "They", "It", "The", "This", "That", "My", "Your",
-    "Our", "All", "Sir", "Madam", "Team", "Customer", "Valued", "Everyone", NULL};
+    "Our", "All", "Sir", "Madam", "Team", "Customer", "Valued", "Everyone",
+    "Mr", "Mrs", "Ms", "Dr", "Miss", "Mister", NULL};
 
 /* Words after a name that make it part of an address or a firm. */
 static const char *const place_after[] = {"Street", "St", "St.", "Road", "Rd",

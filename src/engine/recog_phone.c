@@ -23,6 +23,8 @@
  *	                  are order numbers, street numbers and amounts as
  *	                  often as phones, so they count only with a phone
  *	                  word near (phone_words below);                  0.55
+ *	  labelled run    8-12 bare digits right after a phone label
+ *	                  ("Phone: 5321234567", "Cep no: 05321234567");   0.55
  *
  *	Never a phone, whatever the shape (libphonenumber's matcher rejects
  *	the same): a candidate holding a slash date (3/10/1984, 10/12/82) or
@@ -49,13 +51,22 @@
 #define PH_NANP 0.7f
 #define PH_TRUNK 0.6f
 #define PH_WEAK 0.55f
+#define PH_LABELLED 0.56f  /* a bare run: a phone only right after a label */
 
 /* Words that make a weak shape a phone: the engine's phone context words
  * plus the labels phone fields and messages use. */
 static const char *const phone_words[] = {"phone", "telephone", "tel", "cell",
     "mobile", "call", "fax", "contact", "sms", "whatsapp", "desk", "office",
     "landline", "reach", "text", "message", "messages", "answering", "ring",
-    "dial", "mob", "ph", "home", "work", "cellphone", NULL};
+    "dial", "mob", "ph", "home", "work", "cellphone", "telefon", "telefono",
+    "teléfono", "telefone", "telepono", "téléphone", "portable", "handy", "cep",
+    "gsm", "mobil", "móvil", "celular", "tlf", "puhelin", NULL};
+
+/* Labels that name the number right after them ("Phone: 5321234567"):
+ * with one, even a single run of digits is read as a phone. */
+static const char *const phone_labels[] = {"phone", "tel", "telephone", "mobile",
+    "cell", "fax", "telefon", "telefono", "teléfono", "telefone", "telepono",
+    "téléphone", "cep", "gsm", "mob", "handy", "celular", "whatsapp", NULL};
 
 /* One country calling code and the lengths of its national numbers. */
 struct cc_len {
@@ -274,6 +285,8 @@ static float shape_score(const phone *p, bool plus, bool cluster_start)
         return p->ng >= 2 || p->trunk_group ? PH_TRUNK : -PH_WEAK;
     if (n >= 7 && n <= 12 && weak_grouping(p))
         return -PH_WEAK;
+    if (n >= 8 && n <= 12 && p->ng == 1)
+        return -PH_LABELLED;
     return 0.0f;
 }
 
@@ -302,6 +315,14 @@ static bool bad_neighbours(const scan_ctx *ctx, const phone *p, bool weak)
            (is_lower(s[e + 2]) || s[e + 2] >= 0x80);
 }
 
+/* label_before - a phone label within the 16 bytes before the number */
+static bool label_before(const scan_ctx *ctx, const phone *p)
+{
+    size_t from = p->start > 16 ? p->start - 16 : 0;
+
+    return engine_words_near(ctx, from, p->start, phone_labels);
+}
+
 /* phone_word_near - a phone word within the context window */
 static bool phone_word_near(const scan_ctx *ctx, const phone *p)
 {
@@ -327,9 +348,11 @@ static void judge(scan_ctx *ctx, const cluster *c, const phone *p)
     bool weak = base < 0.0f;
     if (base == 0.0f || bad_neighbours(ctx, p, weak))
         return;
+    if (base == -PH_LABELLED && !label_before(ctx, p))
+        return;
     if (weak && !phone_word_near(ctx, p))
         return;
-    engine_emit(ctx, PG_ENT_PHONE_NUMBER, p->start, p->end, weak ? -base : base, false, 0);
+    engine_emit(ctx, PG_ENT_PHONE_NUMBER, p->start, p->end, weak ? PH_WEAK : base, false, 0);
 }
 
 /* phone_begin - an empty candidate at group a */
