@@ -383,7 +383,7 @@ sfsistat pg_milter_eom(SMFICTX *ctx, pg_milter *m, pg_milter_conn *c)
     log_outcome(qid, &o, &v, len, c->n_rcpts, &t0);
     count(m->metrics, &o, &v, len, &t0);
     if (o.notify && m->opts->notify && v.decision)
-        pg_milter_notify(m, c->sender, v.decision, qid);
+        pg_milter_notify(m, c->sender, v.decision, o.action, qid);
     pg_verdict_clear(&v);
     return o.stat;
 }

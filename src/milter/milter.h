@@ -52,7 +52,8 @@
  *     int  pg_milter_register(pg_milter *m);
  *     sfsistat pg_milter_eom(SMFICTX *ctx, pg_milter *m, pg_milter_conn *c);
  *     int  pg_milter_notify(const pg_milter *m, const char *sender,
- *                           const pg_decision *d, const char *qid);
+ *                           const pg_decision *d, pg_action done,
+ *                           const char *qid);
  *
  *   SMTP replies (reply.c)
  *     size_t pg_milter_reply_split(char lines[][PG_MILTER_REPLY_LINE_MAX + 1],
@@ -228,7 +229,7 @@ sfsistat pg_milter_eom(SMFICTX *ctx, pg_milter *m, pg_milter_conn *c);
 
 /* pg_milter_notify - mail the full notice to the sender (--notify) */
 int pg_milter_notify(const pg_milter *m, const char *sender,
-                     const pg_decision *d, const char *qid);
+                     const pg_decision *d, pg_action done, const char *qid);
 
 /* pg_milter_hdr_append - append "name: value\r\n", LF folds made CRLF */
 void pg_milter_hdr_append(pg_milter_spool *s, const char *name,

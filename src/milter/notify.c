@@ -5,7 +5,8 @@
  *
  * SUMMARY
  *   int pg_milter_notify(const pg_milter *m, const char *sender,
- *                        const pg_decision *d, const char *qid);
+ *                        const pg_decision *d, pg_action done,
+ *                        const char *qid);
  *
  * DESCRIPTION
  *   The SMTP reply holds ten short lines; the full notice (which rule,
@@ -13,6 +14,9 @@
  *   `sendmail -t -oi -f <>`. The null sender means a bounce of the notice
  *   goes nowhere, so two gateways cannot loop; Auto-Submitted tells
  *   auto-responders to stay quiet (RFC 3834).
+ *
+ *   `done` is what the gateway did (a redact or secure it could not carry
+ *   out became a reject), which picks the Subject.
  *
  *   The notice text comes from the policy, which never puts a raw value in
  *   it (values appear masked). It still passes the milter on its way out,
@@ -73,23 +77,26 @@ static int spawn_sendmail(pid_t *pid, FILE **in, const char *sendmail)
 
 /* write_notice - the notice as a plain-text message */
 static void write_notice(FILE *f, const char *to, const pg_decision *d,
-                         const char *qid)
+                         pg_action done, const char *qid)
 {
-    fprintf(f, "To: <%s>\n"
-               "Subject: Your message was not delivered: customer data\n"
+    fprintf(f, "From: Data protection gateway <postmaster>\n"
+               "To: <%s>\n"
+               "Subject: %s: customer data\n"
                "Auto-Submitted: auto-replied\n"
                "X-PIIGuard-Notice: %s\n"
                "MIME-Version: 1.0\n"
                "Content-Type: text/plain; charset=utf-8\n"
                "Content-Transfer-Encoding: 8bit\n\n",
-            to, qid ? qid : "NOQUEUE");
+            to, done == PG_ACT_QUARANTINE ? "Your message is held for review"
+                                          : "Your message was not sent",
+            qid ? qid : "NOQUEUE");
     fputs(pg_decision_notice_full(d, false), f);
     fputc('\n', f);
 }
 
 /* pg_milter_notify - mail the full notice; errors only logged */
 int pg_milter_notify(const pg_milter *m, const char *sender,
-                     const pg_decision *d, const char *qid)
+                     const pg_decision *d, pg_action done, const char *qid)
 {
     pid_t pid;
     FILE *in = NULL;
@@ -101,7 +108,7 @@ int pg_milter_notify(const pg_milter *m, const char *sender,
         pg_log(PG_LOG_WARN, "milter", "%s", pg_error_last());
         return err;
     }
-    write_notice(in, sender, d, qid);
+    write_notice(in, sender, d, done, qid);
     err = fclose(in) != 0 ? PG_EIO : 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;

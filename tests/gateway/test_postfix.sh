@@ -64,8 +64,11 @@ ROUTE=$(sed -n 's/^ *header: *"\(.*\)".*/\1/p' "$POLICY" | head -1)
 # Everything starts at once; then wait for each port.
 gw_sink_start "$T/sink" "$SINK"
 gw_sink_start "$T/secure" "$SECURE"
-gw_bg "$T/milter.log" "$BIN" milter --foreground --listen "inet:$MPORT@127.0.0.1" \
-    --policy "$POLICY" --state-dir "$T/state" --log-level info
+# --notify mails the full notice through this instance's sendmail
+# (MAIL_CONFIG points Postfix's sendmail at the private configuration).
+MAIL_CONFIG=$T/etc gw_bg "$T/milter.log" "$BIN" milter --foreground \
+    --listen "inet:$MPORT@127.0.0.1" --policy "$POLICY" --state-dir "$T/state" \
+    --notify --log-level info
 MILTER_PID=$GW_LAST
 gw_postfix_start "$T"
 gw_wait_port "$SINK" 10 || gw_die "the sink did not start"
@@ -85,7 +88,7 @@ send() {
 replied() { grep -q "^<\*\* *$2" "$T/out/$1.txt"; }
 accepted() { grep -q "^<- *250 .*queued as" "$T/out/$1.txt"; }
 in_sink() { gw_wait_grep "$T/${2:-sink}" "Subject: $1-$$" "${3:-10}" >/dev/null; }
-not_in_sink() { sleep 0.5; ! grep -qlF "Subject: $1-$$" "$T"/sink/*.eml "$T"/secure/*.eml 2>/dev/null; }
+not_in_sink() { sleep 0.5; ! grep -qlx "Subject: $1-$$"$'\r' "$T"/sink/*.eml "$T"/secure/*.eml 2>/dev/null; }
 sink_file() { gw_wait_grep "$T/${2:-sink}" "Subject: $1-$$" 10; }
 SSN=536-22-1934
 SSN_RE='536[- ]?22[- ]?1934'
@@ -97,6 +100,10 @@ send case1 ssn
 check "1 clear-text SSN: 550 5.7.1" replied case1 "550[ -]5\.7\.1"
 check "1 the notice is in the reply, values masked" no_value_in_reply case1
 check "1 nothing reached the sink" not_in_sink case1
+NOTICE=$(gw_wait_grep "$T/sink" "X-PIIGuard-Notice: " 15)
+check "1 --notify: the full notice reached the sender" test -n "$NOTICE"
+[ -n "$NOTICE" ] && check "1 --notify: to the sender, from <>, values masked" bash -c \
+    "grep -q '^To: <agent@corp.example.com>' '$NOTICE' && grep -qi '^MAIL FROM:<>' '${NOTICE%.eml}.env' && ! grep -Eq '$SSN_RE' '$NOTICE'"
 send case2 consent
 check "2 consent phrase changes nothing: 550 5.7.1" replied case2 "550[ -]5\.7\.1"
 check "2 nothing reached the sink" not_in_sink case2

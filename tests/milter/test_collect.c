@@ -2,8 +2,8 @@
 /*
  * test_collect.c - how the milter collects a message: the spool (memory,
  * then an unlinked private file, sticky errors, wiped), the rebuilt header
- * block and its reading back, and the SMTP reply lines. Tables of named
- * cases; no libmilter session is needed.
+ * block and its reading back, the SMTP reply lines and the session's
+ * envelope. Tables of named cases; no libmilter session is needed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -303,6 +303,51 @@ static void test_reply_wrap_and_overflow(void **state)
     assert_string_equal(lines[9], "line 9 [...]");
 }
 
+/* ---- the session's envelope ----------------------------------------------------- */
+
+struct addr_case {
+    const char *name;
+    const char *macro, *arg;
+    const char *want;
+};
+
+static const struct addr_case addr_cases[] = {
+    {"macro wins", "a@x.example", "<b@y.example>", "a@x.example"},
+    {"brackets stripped", NULL, "<b@y.example>", "b@y.example"},
+    {"empty macro ignored", "", "<c@z.example>", "c@z.example"},
+    {"null sender", NULL, "<>", ""},
+    {"bare address kept", NULL, "d@w.example", "d@w.example"},
+    {"no argument at all", NULL, NULL, ""},
+};
+
+static void test_conn_envelope(void **state)
+{
+    pg_milter_conn *c;
+
+    assert_int_equal(pg_milter_conn_new(&c), 0);
+    for (size_t i = 0; i < sizeof(addr_cases) / sizeof(addr_cases[0]); i++) {
+        const struct addr_case *k = &addr_cases[i];
+        print_message("case: %s\n", k->name);
+        assert_int_equal(pg_milter_conn_sender(c, k->macro, k->arg, NULL), 0);
+        assert_string_equal(c->sender, k->want);
+        assert_null(c->auth_user);
+        assert_int_equal(pg_milter_conn_rcpt(c, k->macro, k->arg), 0);
+        assert_string_equal(c->rcpts[0], k->want);
+    }
+    /* a new MAIL FROM forgets the last message's recipients */
+    assert_int_equal(pg_milter_conn_sender(c, NULL, "<s@x.example>", "agent7"), 0);
+    assert_string_equal(c->auth_user, "agent7");
+    assert_int_equal(c->n_rcpts, 0);
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(pg_milter_conn_rcpt(c, NULL, "<r@y.example>"), 0);
+    assert_int_equal(c->n_rcpts, 100);
+    pg_milter_conn_reset(c);
+    assert_null(c->sender);
+    assert_int_equal(c->n_rcpts, 0);
+    pg_milter_conn_free(c);
+    pg_milter_conn_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_block_cases),
         cmocka_unit_test(test_reply_cases),
         cmocka_unit_test(test_reply_wrap_and_overflow),
+        cmocka_unit_test(test_conn_envelope),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
