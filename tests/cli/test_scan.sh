@@ -72,7 +72,7 @@ if [ "${PG_SANITIZE:-0}" = 1 ]; then
     "$bin" scan "$tmp/big.txt" > "$tmp/out"; rc=$?
 else
     /usr/bin/time -f '%M' -o "$tmp/rss" "$bin" scan "$tmp/big.txt" > "$tmp/out"; rc=$?
-    check "${mib} MiB single line under 64 MB RSS" test "$(cat "$tmp/rss")" -lt 65536
+    check "${mib} MiB single line under 64 MB RSS" test "$(tail -n 1 "$tmp/rss")" -lt 65536
 fi
 check "big line found the SSN" grep -q US_SSN "$tmp/out"
 
