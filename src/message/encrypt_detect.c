@@ -7,14 +7,17 @@
  *     SEQUENCE { OID, [0] EXPLICIT SEQUENCE { INTEGER version, ... } }
  * with OID 1.2.840.113549.1.7.3 (envelopedData) or 1.2.840.113549.1.9.16.1.23
  * (authEnvelopedData) for "encrypted"; 1.2.840.113549.1.7.2 (signedData) is
- * a signature, and its encapsulated content can be dug out and read.
+ * a signature, and its encapsulated content can be dug out and read. The
+ * ContentInfo must be all there is (nothing but NUL padding after it), and enveloped
+ * data that is mostly printable is clear text in a ciphertext field.
  *
  * OpenPGP: an armour is "-----BEGIN PGP MESSAGE-----", armour headers, a
  * blank line, base64 lines, an optional "=XXXX" CRC-24 (checked when
  * present) and "-----END PGP MESSAGE-----". The decoded packets (or a
  * binary part's packets) must start with public- or symmetric-key session
- * keys (tags 1, 3) followed by encrypted data (tags 9, 18, 20), each with a
- * plausible version and a length that fits. A signed-only or compressed
+ * keys (tags 1, 3) followed by encrypted data (tags 9, 18, 20) that runs to
+ * the end, each with a plausible version and a length that fits. Binary
+ * packets are only looked for outside text parts. A signed-only or compressed
  * "PGP MESSAGE" is not encrypted.
  *
  * Limits: DER nesting is followed at most DER_MAX_DEPTH levels and PGP
@@ -28,8 +31,13 @@
 
 #include "message/mime.h"
 
-#define DER_MAX_DEPTH 8
+/* BER with indefinite lengths nests as deep as the certificates inside it
+ * (Outlook's signatures reach about 12); each level is one stack frame. */
+#define DER_MAX_DEPTH 32
 #define PGP_MAX_PACKETS 64
+
+/* Below this many bytes the printable-share test says nothing. */
+#define PLAIN_MIN_BYTES 64
 
 /* One DER/BER element: tag, and content [off, off + len), or indefinite. */
 struct tlv {
@@ -115,18 +123,43 @@ static bool cms_open(struct tlv *oid, struct tlv *inner, const unsigned char *p,
            der_read(inner, p, len, ctx.off, 2) && inner->tag == 0x30;
 }
 
+/* looks_plain - mostly printable? Ciphertext is near-uniform bytes, about
+ * 37% printable; a CMS wrapper around clear text is nearly all printable. */
+static bool looks_plain(const unsigned char *p, size_t len)
+{
+    size_t printable = 0;
+
+    if (len < PLAIN_MIN_BYTES)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        printable += (p[i] >= 0x20 && p[i] < 0x7F) || p[i] == '\t' || p[i] == '\r' ||
+                     p[i] == '\n';
+    return printable * 10 > len * 7;
+}
+
+/* zeros - only NUL bytes (what some mailers pad a signature with)? */
+static bool zeros(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
 /* mime_crypt_cms - what kind of CMS object, if any, these bytes are */
 mime_crypt mime_crypt_cms(const unsigned char *der, size_t len)
 {
-    struct tlv oid, inner, version;
+    struct tlv ci, oid, inner, version;
 
+    if (!der_read(&ci, der, len, 0, 0) || !zeros(der + ci.end, len - ci.end))
+        return MIME_CRYPT_NONE; /* nothing after it but padding */
     if (!cms_open(&oid, &inner, der, len) ||
         !der_read(&version, der, len, inner.off, 3) || version.tag != 0x02 ||
         version.len != 1 || der[version.off] > 5)
         return MIME_CRYPT_NONE;
     if (oid_is(&oid, der, oid_enveloped, sizeof(oid_enveloped)) ||
         oid_is(&oid, der, oid_auth_env, sizeof(oid_auth_env)))
-        return MIME_CRYPT_ENVELOPED;
+        return looks_plain(der, len) ? MIME_CRYPT_NONE : MIME_CRYPT_ENVELOPED;
     if (oid_is(&oid, der, oid_signed, sizeof(oid_signed)))
         return MIME_CRYPT_SIGNED;
     if (oid.len > sizeof(oid_pkcs7_prefix) &&
@@ -266,19 +299,23 @@ static bool pgp_version_ok(const struct packet *k, const unsigned char *p, size_
     }
 }
 
-/* pgp_encrypted_packets - session keys, then encrypted data */
+/* pgp_encrypted_packets - one or more session keys, then encrypted data
+ * that runs to the end: packets must cover the bytes exactly, so text that
+ * happens to start like a packet header is not taken for a message */
 static bool pgp_encrypted_packets(const unsigned char *p, size_t len)
 {
     struct packet k;
     size_t pos = 0;
+    unsigned keys = 0;
 
     for (unsigned n = 0; n < PGP_MAX_PACKETS && pgp_packet(&k, p, len, pos); n++) {
         if (!pgp_version_ok(&k, p, len))
             return false;
         if (k.tag == 9 || k.tag == 18 || k.tag == 20)
-            return true;
+            return keys > 0 && (k.partial || k.next == len);
         if (k.partial) /* only data packets may be streamed */
             return false;
+        keys++;
         pos = k.next;
     }
     return false;
@@ -423,11 +460,12 @@ bool mime_crypt_pgp_inline(const char *text, size_t len)
     return only_armour(text, len, "MESSAGE", false);
 }
 
-/* mime_crypt_pgp_encrypted - encrypted armour or binary packets */
-bool mime_crypt_pgp_encrypted(const unsigned char *data, size_t len)
+/* mime_crypt_pgp_encrypted - encrypted armour, or binary packets when the
+ * part is not text */
+bool mime_crypt_pgp_encrypted(const unsigned char *data, size_t len, bool text)
 {
     return mime_crypt_pgp_inline((const char *)data, len) ||
-           pgp_encrypted_packets(data, len);
+           (!text && pgp_encrypted_packets(data, len));
 }
 
 /* mime_crypt_pgp_signature - a valid detached signature armour */

@@ -242,9 +242,10 @@ mime_crypt mime_crypt_cms(const unsigned char *der, size_t len);
 int mime_crypt_cms_content(unsigned char **out, size_t *out_len,
                            const unsigned char *der, size_t len);
 
-/* Is this an OpenPGP encrypted message: a valid armour ("PGP MESSAGE")
- * or binary packets whose first packet is PKESK, SKESK or encrypted data? */
-bool mime_crypt_pgp_encrypted(const unsigned char *data, size_t len);
+/* Is this an OpenPGP encrypted message: a valid armour ("PGP MESSAGE"),
+ * or, unless @text, binary packets: session keys, then encrypted data to
+ * the end? */
+bool mime_crypt_pgp_encrypted(const unsigned char *data, size_t len, bool text);
 
 /* Is this a valid "PGP SIGNATURE" armour? */
 bool mime_crypt_pgp_signature(const unsigned char *data, size_t len);
@@ -316,6 +317,12 @@ int mime_leaf(mime_walk *w, struct _GMimePart *part, const char *path,
 int mime_body_add(mime_walk *w, const char *path, bool html,
                   const unsigned char *data, size_t len, const char *charset,
                   const msg_origin *origin, unsigned depth);
+
+/* A multipart's preamble or epilogue (or a body's undecodable raw text)
+ * as a PG_SEG_TEXT segment at @path;
+ * not a content part (boilerplate must not make an encrypted message
+ * look mixed), not rewritable, blank ones skipped. */
+int mime_body_margin(mime_walk *w, const char *path, const char *text, size_t len);
 
 /* A part's file name as a PG_SEG_FILENAME segment "<path>/filename". */
 int mime_filename_add(mime_walk *w, const char *path, const char *filename);

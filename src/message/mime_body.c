@@ -72,10 +72,12 @@ static int add_text(mime_walk *w, const char *path, bool html, const char *text,
                     size_t nq)
 {
     bool ok;
-    int rc = mime_budget(w, path, len, &ok);
+    int rc;
 
+    if (len == 0)
+        return 0;
     w->n_content++;
-    if (rc < 0 || !ok)
+    if ((rc = mime_budget(w, path, len, &ok)) < 0 || !ok)
         return rc;
     rc = msg_add_segment(w->msg, path, html ? PG_SEG_HTML : PG_SEG_TEXT, text,
                          len, false);
@@ -139,6 +141,29 @@ int mime_body_add(mime_walk *w, const char *path, bool html,
             rc = add_text(w, path, false, text, tlen, &o, NULL, 0);
     }
     free(text);
+    return rc < 0 ? rc : 0;
+}
+
+/* mime_body_margin - preamble or epilogue text, read but not counted */
+int mime_body_margin(mime_walk *w, const char *path, const char *text, size_t len)
+{
+    size_t tlen, blank = 0;
+    char *u;
+    bool ok;
+
+    while (blank < len && strchr(" \t\r\n", text[blank]) && text[blank])
+        blank++;
+    if (blank == len)
+        return 0;
+    int rc = mime_charset_to_utf8(&u, &tlen, NULL, NULL, (const unsigned char *)text, len);
+    if (rc < 0)
+        return rc;
+    rc = mime_budget(w, path, tlen, &ok);
+    if (rc >= 0 && ok)
+        rc = msg_add_segment(w->msg, path, PG_SEG_TEXT, u, tlen, false);
+    if (rc >= 0 && ok)
+        rc = msg_quote_mark_plain(w->msg, (size_t)rc);
+    free(u);
     return rc < 0 ? rc : 0;
 }
 

@@ -180,6 +180,7 @@ int mime_charset_to_utf8(char **out, size_t *out_len, msg_origin *origin,
                          const char *charset, const unsigned char *in,
                          size_t len)
 {
+    mime_gmime_init(); /* GMime's charset tables */
     const char *from = resolve(charset, in, len);
     iconv_t cd = from ? g_mime_iconv_open("UTF-8", from) : (iconv_t)-1;
     int rc;
@@ -212,6 +213,7 @@ int mime_charset_from_utf8(char **out, size_t *out_len,
 {
     if (!origin->charset[0])
         return copy_as_is(out, out_len, (const unsigned char *)in, len);
+    mime_gmime_init();
     iconv_t cd = g_mime_iconv_open(origin->charset, "UTF-8");
     if (cd == (iconv_t)-1)
         return PG_EPARSE;

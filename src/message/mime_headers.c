@@ -87,10 +87,13 @@ static int one_header(mime_walk *w, GMimeObject *obj, const char *path,
                       const struct header_rule *r)
 {
     const char *raw = mime_gmime_raw_header(obj, r->name);
+    GMimeObject *body = g_mime_message_get_mime_part(GMIME_MESSAGE(obj));
     char *dec = NULL, *names = NULL;
     size_t dlen, nlen;
     int rc;
 
+    if (!raw && body) /* GMime files Content-* headers under the body */
+        raw = mime_gmime_raw_header(body, r->name);
     if (!raw)
         return 0;
     if ((rc = mime_rfc2047_decode(&dec, &dlen, raw, strlen(raw))) < 0)

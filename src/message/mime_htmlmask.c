@@ -7,7 +7,7 @@
  * not point into the HTML. We search the source for the value instead,
  * tolerating what HTML-to-text removed: tags between characters
  * ("536-<b>22</b>-1234"), character references ("&#53;36-22-1234",
- * "&nbsp;") and runs of white space where the text has one blank. Every
+ * "&nbsp;", any HTML 4 name libxml2 knows) and runs of white space where the text has one blank. Every
  * occurrence is masked, in attributes too (alt and title text reach the
  * engine as well). The caller checks afterwards that the text of the masked
  * HTML no longer holds the value, and refuses to redact otherwise.
@@ -23,8 +23,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include <libxml/HTMLparser.h>
 #include <utf8proc.h>
 
 #include "message/mime.h"
@@ -59,31 +59,29 @@ static int32_t char_at(const char *s, size_t len, size_t i, size_t *n)
     return k > 0 ? cp : (unsigned char)s[i];
 }
 
-/* entity_at - a character reference at h[i] ("&#53;", "&amp;", "&nbsp;") */
+/* entity_at - a character reference at h[i] ("&#53;", "&amp;", "&ndash;") */
 static bool entity_at(const char *h, size_t hlen, size_t i, int32_t *cp, size_t *n)
 {
-    static const struct { const char *name; int32_t cp; } named[] = {
-        {"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'},
-        {"apos;", '\''}, {"nbsp;", 0xA0}};
     const char *semi = memchr(h + i, ';', hlen - i < 12 ? hlen - i : 12);
+    char name[12];
 
-    if (h[i] != '&' || !semi)
+    if (h[i] != '&' || !semi || semi == h + i + 1)
         return false;
     *n = (size_t)(semi - (h + i)) + 1;
-    if (i + 1 < hlen && h[i + 1] == '#') {
-        bool hex = i + 2 < hlen && (h[i + 2] | 0x20) == 'x';
+    if (h[i + 1] == '#') {
+        bool hex = (h[i + 2] | 0x20) == 'x';
         char *end;
         long v = strtol(h + i + 2 + hex, &end, hex ? 16 : 10);
         *cp = (int32_t)v;
         return end == semi && v > 0 && v <= 0x10FFFF;
     }
-    for (size_t k = 0; k < sizeof(named) / sizeof(named[0]); k++)
-        if ((size_t)(semi + 1 - (h + i + 1)) == strlen(named[k].name) &&
-            strncasecmp(h + i + 1, named[k].name, strlen(named[k].name)) == 0) {
-            *cp = named[k].cp;
-            return true;
-        }
-    return false;
+    memcpy(name, h + i + 1, *n - 2);
+    name[*n - 2] = '\0';
+    const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)name);
+    if (!e)
+        return false;
+    *cp = (int32_t)e->value;
+    return true;
 }
 
 /* html_char - the character at h[i], entity or literal */

@@ -63,7 +63,7 @@ int mime_leaf_decode(unsigned char **data, size_t *len, msg_origin *origin,
 {
     size_t vs = 0, ve = 0, stray = 0;
     mime_enc enc = leaf_encoding(part);
-    char why[96];
+    char why[600];
 
     memset(origin, 0, sizeof(*origin));
     if (!mime_gmime_body(&vs, &ve, part, w->view))
@@ -79,11 +79,13 @@ int mime_leaf_decode(unsigned char **data, size_t *len, msg_origin *origin,
     }
     if (stray == 0 || !path)
         return 0;
-    if (enc == MIME_ENC_UUENCODE)
-        snprintf(why, sizeof(why), "uuencoded part without a begin line; read as text");
-    else
-        snprintf(why, sizeof(why), "invalid base64: %zu stray bytes ignored", stray);
-    return msg_add_uninspectable(w->msg, path, why);
+    if (enc == MIME_ENC_UUENCODE) /* already read as text: say so */
+        return msg_add_uninspectable(w->msg, path,
+                                     "uuencoded part without a begin line; read as text");
+    snprintf(why, sizeof(why), "invalid base64: %zu stray bytes (raw text scanned too)", stray);
+    rc = msg_add_uninspectable(w->msg, path, why);
+    snprintf(why, sizeof(why), "%s/undecoded", path);
+    return rc < 0 ? rc : mime_body_margin(w, why, enc_text, ve - vs);
 }
 
 /* leaf_open - type, file name, charset, disposition and decoded body */
@@ -196,7 +198,7 @@ static int leaf_dispatch(mime_walk *w, struct leaf *lf, const char *path, unsign
     if (strcmp(lf->type, "application/pkcs7-mime") == 0 ||
         strcmp(lf->type, "application/x-pkcs7-mime") == 0)
         return leaf_pkcs7(w, lf, path, depth);
-    if (mime_crypt_pgp_encrypted(lf->data, lf->len))
+    if (mime_crypt_pgp_encrypted(lf->data, lf->len, strncmp(lf->type, "text/", 5) == 0))
         return mime_walk_crypt(w, path, body ? "inline PGP" : "PGP");
     if (!body)
         return mime_attachment_add(w, path, lf->filename, lf->type, lf->data,

@@ -157,28 +157,33 @@ static bool is_blank(const char *s, size_t n)
     return true;
 }
 
+/* put_text - plain text between words; blanks between two words vanish */
+static void put_text(mime_sb *out, struct run *r, const char *s, size_t n, bool before_word)
+{
+    if (n == 0 || (r->open && before_word && is_blank(s, n)))
+        return;
+    run_flush(out, r);
+    put_bytes(out, NULL, s, n);
+}
+
 /* decode_unfolded - the word/text loop over an unfolded value */
 static void decode_unfolded(mime_sb *out, struct run *r, const char *s, size_t len)
 {
     size_t text = 0, i = 0;
     struct word w = {0};
+    const char *q;
 
-    while (i < len) {
-        const char *q = memmem(s + i, len - i, "=?", 2);
-        i = q ? (size_t)(q - s) : len;
-        if (i < len && !parse_word(&w, s, len, i)) {
+    while (i < len && (q = memmem(s + i, len - i, "=?", 2))) {
+        i = (size_t)(q - s);
+        if (!parse_word(&w, s, len, i)) {
             i += 2;
             continue;
         }
-        if (i > text && !(r->open && is_blank(s + text, i - text))) {
-            run_flush(out, r);
-            put_bytes(out, NULL, s + text, i - text);
-        }
-        if (i < len) {
-            run_add(out, r, &w);
-            text = i = w.end;
-        }
+        put_text(out, r, s + text, i - text, true);
+        run_add(out, r, &w);
+        text = i = w.end;
     }
+    put_text(out, r, s + text, len - text, false);
     run_flush(out, r);
 }
 

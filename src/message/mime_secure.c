@@ -51,7 +51,7 @@ int mime_walk_encrypted(mime_walk *w, GMimeMultipart *mp, const char *path,
     if (strcmp(type, "application/pgp-encrypted") != 0)
         return 0;
     unsigned char *data = decoded(&len, w, g_mime_multipart_get_part(mp, 1), &rc);
-    bool ok = data && mime_crypt_pgp_encrypted(data, len);
+    bool ok = data && mime_crypt_pgp_encrypted(data, len, false);
     free(data);
     if (rc < 0)
         return rc;

@@ -17,7 +17,8 @@
 
 #include "message/mime.h"
 
-/* line_at - the line starting at pos: [pos, *eol) without CR LF, next at *next */
+/* line_at - the line starting at pos: [pos, *eol) without CR LF, next at
+ * *next. Trailing blanks stay: in a data line a blank is a zero. */
 static void line_at(const char *in, size_t len, size_t pos, size_t *eol,
                     size_t *next)
 {
@@ -25,9 +26,15 @@ static void line_at(const char *in, size_t len, size_t pos, size_t *eol,
     size_t e = nl ? (size_t)(nl - in) : len;
 
     *next = nl ? e + 1 : len;
-    while (e > pos && (in[e - 1] == '\r' || in[e - 1] == ' ' || in[e - 1] == '\t'))
-        e--;
-    *eol = e;
+    *eol = e > pos && in[e - 1] == '\r' ? e - 1 : e;
+}
+
+/* trimmed - the length of [s, s+n) without trailing blanks */
+static size_t trimmed(const char *s, size_t n)
+{
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    return n;
 }
 
 /* uu_begin - is [s, s+n) a begin line? Sets *b64 and the name's range */
@@ -35,6 +42,7 @@ static bool uu_begin(const char *s, size_t n, bool *b64, size_t *name_off)
 {
     size_t i, digits = 0;
 
+    n = trimmed(s, n);
     if (n > 13 && memcmp(s, "begin-base64 ", 13) == 0) {
         *b64 = true;
         i = 13;
@@ -55,6 +63,7 @@ static bool uu_begin(const char *s, size_t n, bool *b64, size_t *name_off)
 /* is_end - is [s, s+n) the end line of a block of this kind? */
 static bool is_end(const char *s, size_t n, bool b64)
 {
+    n = trimmed(s, n);
     if (b64)
         return n == 4 && memcmp(s, "====", 4) == 0;
     return n == 3 && memcmp(s, "end", 3) == 0;
@@ -139,7 +148,8 @@ int mime_uu_decode(unsigned char **out, size_t *out_len, char **name,
         return rc;
     line_at(in, len, begin, &eol, &next);
     uu_begin(in + begin, eol - begin, &b64, &name_off);
-    if (!(*name = strndup(in + begin + name_off, eol - begin - name_off)))
+    if (!(*name = strndup(in + begin + name_off,
+                          trimmed(in + begin, eol - begin) - name_off)))
         return PG_ENOMEM;
     if (!b64)
         rc = uu_body(out, out_len, in, next, end);

@@ -66,6 +66,25 @@ static int walk_children(mime_walk *w, GMimeMultipart *mp, const char *path,
     return rc;
 }
 
+/* walk_margins - a multipart's preamble and epilogue: unseen, but sent */
+static int walk_margins(mime_walk *w, GMimeMultipart *mp, const char *path)
+{
+    const char *pre = g_mime_multipart_get_prologue(mp);
+    const char *post = g_mime_multipart_get_epilogue(mp);
+    char seg[600];
+    int rc = 0;
+
+    if (pre) {
+        snprintf(seg, sizeof(seg), "%s%spreamble", path, *path ? "/" : "");
+        rc = mime_body_margin(w, seg, pre, strlen(pre));
+    }
+    if (post && rc >= 0) {
+        snprintf(seg, sizeof(seg), "%s%sepilogue", path, *path ? "/" : "");
+        rc = mime_body_margin(w, seg, post, strlen(post));
+    }
+    return rc;
+}
+
 /* mime_walk_object - dispatch one entity by its kind */
 int mime_walk_object(mime_walk *w, GMimeObject *obj, const char *path,
                      unsigned depth)
@@ -83,7 +102,9 @@ int mime_walk_object(mime_walk *w, GMimeObject *obj, const char *path,
     mime_gmime_type(type, sizeof(type), obj);
     if (GMIME_IS_MULTIPART(obj)) {
         GMimeMultipart *mp = GMIME_MULTIPART(obj);
-        int handled = 0;
+        int handled = walk_margins(w, mp, path);
+        if (handled < 0)
+            return handled;
         if (strcmp(type, "multipart/encrypted") == 0)
             handled = mime_walk_encrypted(w, mp, path, depth);
         else if (strcmp(type, "multipart/signed") == 0)
