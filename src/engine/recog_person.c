@@ -44,6 +44,7 @@
  *	case are not found: without a cue nothing tells them from words.
  */
 #include <string.h>
+#include <strings.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -105,7 +106,12 @@ static const char *const place_before[] = {"Rua", "Avenida", "Av.", "Rue", "Via"
     "Calle", "Avenue", "Street", "St.", "ul.", "Praça", "Largo", "Travessa",
     "Viale", "Piazza", "Corso", "Plaza", "Paseo", "Camino", "Carrer", "Boulevard",
     "Chemin", "Allée", "Route", "Strada", "Cite", "Cité", "Point", "Saint", "San",
-    "Santa", "Fort", "Port", "Lake", "Mount", "USNV", "USNS", "USS", NULL};
+    "Santa", "São", "Fort", "Port", "Lake", "Mount", "USNV", "USNS", "USS", NULL};
+
+/* Everyday words that end like surnames ("-son"). */
+static const char *const not_son[] = {"person", "season", "reason", "lesson",
+    "poison", "prison", "comparison", "crimson", "treason", "garrison", "unison",
+    "venison", "liaison", "caparison", NULL};
 
 /* Lower-case particles inside surnames: "van der Berg", "da Silva". */
 static const char *const particles[] = {"van", "von", "de", "da", "di", "del",
@@ -425,6 +431,11 @@ static void ending_name(scan_ctx *ctx, size_t b, size_t e, const surname_ending 
 {
     if (surname_end(ctx, b) != e)
         return;
+    for (int k = 0; se->ending[0] == 's' && not_son[k]; k++) {
+        size_t l = strlen(not_son[k]);
+        if (e - b >= l && strncasecmp(ctx->s + e - l, not_son[k], l) == 0)
+            return; /* "Salesperson", "Season" */
+    }
     size_t first = name_word_before(ctx, b);
     if (first < b && name_word_before(ctx, first) < first)
         first = name_word_before(ctx, first); /* "Erlendur G. Hafliðason" */
