@@ -34,6 +34,24 @@ static char *json_text(json_t *obj, const char *key, const char *dflt)
     return m ? json_dumps(m, JSON_COMPACT) : strdup(dflt);
 }
 
+/* email_domains - the domains of the recipients that are mail addresses.
+ * A chat handle or an SMS number is not a domain, and a customer's phone
+ * number is itself PII: it is left out of the incident. */
+static int email_domains(char **out, const pg_envelope *env)
+{
+    const char **mail = calloc(env->n_recipients + 1, sizeof(*mail));
+    size_t n = 0;
+
+    if (!mail)
+        return PG_ENOMEM;
+    for (size_t i = 0; i < env->n_recipients; i++)
+        if (env->recipients[i] && strchr(env->recipients[i], '@'))
+            mail[n++] = env->recipients[i];
+    int rc = pg_store_domains(out, mail, n);
+    free(mail);
+    return rc;
+}
+
 /* record - write the incident for a non-allow decision */
 static int record(pg_service *svc, pg_verdict *v, const pg_envelope *env)
 {
@@ -48,7 +66,7 @@ static int record(pg_service *svc, pg_verdict *v, const pg_envelope *env)
         return PG_ENOMEM;
     rules = json_text(j, "rules", "[]");
     counts = json_text(j, "counts", "{}");
-    rc = pg_store_domains(&domains, env->recipients, env->n_recipients);
+    rc = email_domains(&domains, env);
     if (rc >= 0 && rules && counts) {
         pg_store_incident inc = {
             .channel = pg_channel_name(env->channel),
