@@ -45,7 +45,7 @@ not_ok() { fail=$((fail + 1)); echo "not ok - $*"; }
 check() { # check DESCRIPTION COMMAND...: ok when the command succeeds
     local what=$1
     shift
-    if "$@"; then ok "$what"; else not_ok "$what"; fi
+    if "$@"; then ok "$what"; else not_ok "$what"; return 1; fi
 }
 
 # The system interpreter: a version manager's shim can cost a second a call.
@@ -134,7 +134,9 @@ req GET /healthz >"$tmp/status"
 check "healthz answers 200 ok" bash -c "[ \"\$(cat $tmp/status)\" = 200 ] && grep -q '\"ok\"' $tmp/body"
 
 # --- /v1/check for chat: a decision, masked findings, never a raw value ---------
-post /v1/check "{\"channel\":\"chat\",\"sender\":\"agent7\",\"recipients\":[\"#support\"],\"text\":\"$TEXT\"}" >"$tmp/status"
+# recipients as the chat-relay guide asks: the readers' addresses, so the
+# policy can tell internal from external
+post /v1/check "{\"channel\":\"chat\",\"sender\":\"agent7@example.com\",\"recipients\":[\"customer@example.org\"],\"text\":\"$TEXT\"}" >"$tmp/status"
 cp "$tmp/body" "$tmp/chat.json"
 check "chat check answers 200 with a decision" \
     bash -c "[ \"\$(cat $tmp/status)\" = 200 ] && [ -n \"\$(jget $tmp/chat.json 'd[\"decision\"][\"action\"]')\" ]"
@@ -156,9 +158,13 @@ if [ "$ACTION" != allow ]; then
         bash -c "[ \"\$(jget $tmp/chat.json 'd[\"incident_id\"]')\" != None ]"
 fi
 
-post /v1/check '{"channel":"sms","text":"See you at 5, the door code is on the fridge"}' >"$tmp/status"
+post /v1/check '{"channel":"sms","sender":"+441632960001","recipients":["+441632960002"],"text":"See you at 5, the door code is on the fridge"}' >"$tmp/status"
 check "a clean SMS is allowed with no findings" \
     bash -c "[ \"\$(jget $tmp/body 'd[\"decision\"][\"action\"], len(d[\"findings\"])')\" = \"('allow', 0)\" ]"
+post /v1/check "{\"channel\":\"sms\",\"sender\":\"+441632960001\",\"recipients\":[\"+441632960002\"],\"text\":\"Card $CARD is active\"}" >"$tmp/status"
+check "an SMS with a card number to a phone number is decided and recorded" \
+    bash -c "[ \"\$(jget $tmp/body 'd[\"decision\"][\"action\"] not in (\"allow\", \"tempfail\") and d[\"incident_id\"] is not None')\" = True ]" ||
+    echo "# sms: $(jget "$tmp/body" 'd["decision"]["action"], d["decision"]["rules"]')"
 
 # --- same decision as the CLI ----------------------------------------------------------
 # decision_of FILE - the decision and the findings' positions, normalised
@@ -184,8 +190,8 @@ same_json() {
 check "email: /v1/check decision and findings equal piiguard check's" \
     same_json email "$tmp/cli-email.json" "$tmp/api-email.json"
 if "$PG_BIN" check --help 2>&1 | grep -q -- '--text'; then
-    PIIGUARD_POLICY=$POLICY "$PG_BIN" check --format json --channel chat --from agent7 \
-        --to '#support' --text "$TEXT" >"$tmp/cli-chat.json" 2>"$tmp/cli.err"
+    PIIGUARD_POLICY=$POLICY "$PG_BIN" check --format json --channel chat --from agent7@example.com \
+        --to customer@example.org --text "$TEXT" >"$tmp/cli-chat.json" 2>"$tmp/cli.err"
     check "chat: /v1/check decision and findings equal piiguard check --channel chat's" \
         same_json chat "$tmp/cli-chat.json" "$tmp/chat.json"
 else
