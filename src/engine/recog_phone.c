@@ -323,18 +323,22 @@ static bool label_before(const scan_ctx *ctx, const phone *p)
     return engine_words_near(ctx, from, p->start, phone_labels);
 }
 
-/* phone_word_near - a phone word within the context window */
-static bool phone_word_near(const scan_ctx *ctx, const phone *p)
+/* phone_word_near - a phone word within the context window around the
+ * cluster; asked once per cluster (*near: -1 unknown, 0 no, 1 yes),
+ * because a cluster yields many weak candidates */
+static bool phone_word_near(const scan_ctx *ctx, const cluster *c, int *near)
 {
     size_t w = ctx->engine->opts.context_window;
-    size_t from = p->start > w ? p->start - w : 0;
-    size_t to = p->end + w < ctx->n ? p->end + w : ctx->n;
+    size_t from = c->start > w ? c->start - w : 0;
+    size_t to = c->end + w < ctx->n ? c->end + w : ctx->n;
 
-    return engine_words_near(ctx, from, to, phone_words);
+    if (*near < 0)
+        *near = engine_words_near(ctx, from, to, phone_words);
+    return *near;
 }
 
 /* judge - score one candidate and offer it */
-static void judge(scan_ctx *ctx, const cluster *c, const phone *p)
+static void judge(scan_ctx *ctx, const cluster *c, const phone *p, int *near)
 {
     bool plus = p->a == 0 && c->plus;
 
@@ -350,7 +354,7 @@ static void judge(scan_ctx *ctx, const cluster *c, const phone *p)
         return;
     if (base == -PH_LABELLED && !label_before(ctx, p))
         return;
-    if (weak && !phone_word_near(ctx, p))
+    if (weak && !phone_word_near(ctx, c, near))
         return;
     engine_emit(ctx, PG_ENT_PHONE_NUMBER, p->start, p->end, weak ? PH_WEAK : base, false, 0);
 }
@@ -400,6 +404,7 @@ static int phone_add(const scan_ctx *ctx, const cluster *c, int b, phone *p)
 void recog_phone(scan_ctx *ctx, const cluster *c)
 {
     unsigned digits = 0;
+    int near = -1;
     phone p;
 
     for (int k = 0; k < c->ng; k++)
@@ -414,7 +419,7 @@ void recog_phone(scan_ctx *ctx, const cluster *c)
             int more = phone_add(ctx, c, b, &p);
             if (more < 0)
                 break;
-            judge(ctx, c, &p);
+            judge(ctx, c, &p, &near);
             if (!more)
                 break;
         }
