@@ -27,6 +27,9 @@
  *                 client shows at once
  *     tempfail    451 4.7.1: the check itself failed
  *
+ *   Whatever goes on, goes without X-PIIGuard-* (or secure-route) headers
+ *   the sender wrote himself: only the gateway writes those.
+ *
  *   Any failure on the way (no memory, a libmilter call refused, the store
  *   down) is a tempfail: the client keeps the message and retries, and
  *   nothing leaves unchecked.
@@ -266,13 +269,67 @@ static outcome act_quarantine(SMFICTX *ctx, pg_milter *m, const pg_verdict *v,
     return o;
 }
 
+/* is_ours - a field only the gateway may write: X-PIIGuard-* and the
+ * policy's secure-route header */
+static bool is_ours(const pg_milter_hdr *h, const char *route)
+{
+    size_t rl = route ? strcspn(route, ":") : 0;
+
+    return (h->name_len >= 11 && strncasecmp(h->name, "X-PIIGuard-", 11) == 0) ||
+           (rl > 0 && h->name_len == rl && strncasecmp(h->name, route, rl) == 0);
+}
+
+/* delete_all - remove every field named like h, last first, so that the
+ * indices of the ones still to go do not move */
+static int delete_all(SMFICTX *ctx, const char *block, size_t len,
+                      const pg_milter_hdr *h)
+{
+    pg_milter_hdr last = *h, f;
+    size_t pos = 0;
+    char *name;
+    int n, err = 0;
+
+    while (pg_milter_hdr_next(&f, block, len, &pos))
+        if (f.name_len == h->name_len && strncasecmp(f.name, h->name, h->name_len) == 0)
+            last = f;
+    if (!(name = strndup(h->name, h->name_len)))
+        return PG_ENOMEM;
+    for (n = occurrence(block, len, &last); n > 0 && err == 0; n--)
+        if (smfi_chgheader(ctx, name, n, NULL) != MI_SUCCESS)
+            err = PG_EIO;
+    free(name);
+    return err;
+}
+
+/* strip_forged - a sender must not be able to write the gateway's
+ * headers (to make a downstream system believe a message was checked, or
+ * to pick a route): delete them before the gateway adds its own */
+static int strip_forged(SMFICTX *ctx, pg_milter *m, const char *raw, size_t len)
+{
+    const char *route = pg_service_secure_header(m->svc);
+    size_t hl = pg_milter_hdr_block_len(raw, len), pos = 0;
+    pg_milter_hdr h;
+    int err;
+
+    while (pg_milter_hdr_next(&h, raw, hl, &pos)) {
+        if (!is_ours(&h, route) || occurrence(raw, hl, &h) > 1)
+            continue;   /* not ours, or its name was dealt with */
+        if ((err = delete_all(ctx, raw, hl, &h)) < 0)
+            return err;
+    }
+    return 0;
+}
+
 /* act - the decision, made to happen (a flat dispatcher) */
 static outcome act(SMFICTX *ctx, pg_milter *m, const pg_verdict *v,
                    const char *raw, size_t len)
 {
     const pg_decision *d = v->decision;
+    pg_action a = pg_decision_action(d);
 
-    switch (pg_decision_action(d)) {
+    if (a < PG_ACT_REJECT && strip_forged(ctx, m, raw, len) < 0)
+        return tempfail(ctx, NULL, "strip forged headers");
+    switch (a) {
     case PG_ACT_ALLOW:
         return done(PG_ACT_ALLOW, SMFIS_CONTINUE);
     case PG_ACT_TAG:

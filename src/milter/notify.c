@@ -83,7 +83,7 @@ static void write_notice(FILE *f, const char *to, const pg_decision *d,
                "To: <%s>\n"
                "Subject: %s: customer data\n"
                "Auto-Submitted: auto-replied\n"
-               "X-PIIGuard-Notice: %s\n"
+               "X-Data-Protection-Notice: %s\n"
                "MIME-Version: 1.0\n"
                "Content-Type: text/plain; charset=utf-8\n"
                "Content-Transfer-Encoding: 8bit\n\n",

@@ -10,6 +10,7 @@ KIND is one of
   quoted     a reply that quotes the customer's SSN back (nothing new)
   smime      ARG is an S/MIME file from `openssl cms -encrypt`: headers added
   clean      no PII; dots, tabs, trailing blanks, UTF-8, a long line
+  forged     the same, with X-PIIGuard-* headers the sender wrote himself
   quarantine clear-text SSN, for the quarantine policy
 
 TOKEN goes into the Subject so a test can find the message in the sink.
@@ -99,6 +100,10 @@ def build(kind, token, arg):
             return head(token).replace("MIME-Version: 1.0\n", "") + f.read()
     if kind == "clean":
         return text(token, clean_body())
+    if kind == "forged":
+        return text(token, clean_body()).replace(
+            "MIME-Version: 1.0\n", "MIME-Version: 1.0\nX-PIIGuard-Action: allow\n"
+            "X-PIIGuard-Route: secure\nx-piiguard-action: checked\n", 1)
     if kind == "quarantine":
         return text(token, "Hi,\n\nyour SSN is %s as discussed.\n" % SSN)
     raise SystemExit("unknown kind " + kind)
