@@ -80,6 +80,14 @@ int pg_log_enabled(pg_log_level level);
 void pg_log(pg_log_level level, const char *room, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/**
+ * Make room for @p need elements of @p elem bytes in a doubling array
+ * (@p *arr, capacity @p *cap, in elements). The size multiplication is
+ * checked before realloc. *arr may move; old pointers into it are invalid
+ * afterwards. @return 0 or PG_ENOMEM (the array is unchanged).
+ */
+int pg_array_grow(void **arr, size_t *cap, size_t need, size_t elem);
+
 /** Mask styles: keep the shape, or name the type. */
 typedef enum pg_mask_style {
     PG_MASK_SHAPE = 0, /**< "***-**-6789": separators kept, last 4 alnum shown */

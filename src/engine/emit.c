@@ -31,15 +31,10 @@ void engine_emit(scan_ctx *ctx, pg_entity entity, size_t start, size_t end,
         score = 1.0f;
     if (score < o->min_score)
         return;
-    if (s->n_cands == s->cap_cands) {
-        size_t ncap = s->cap_cands ? s->cap_cands * 2 : 64;
-        cand *p = realloc(s->cands, ncap * sizeof(*p));
-        if (!p) {
-            s->err = PG_ENOMEM;
-            return;
-        }
-        s->cands = p;
-        s->cap_cands = ncap;
+    if (pg_array_grow((void **)&s->cands, &s->cap_cands, s->n_cands + 1,
+                      sizeof(*s->cands)) < 0) {
+        s->err = PG_ENOMEM;
+        return;
     }
     cand *c = &s->cands[s->n_cands++];
     *c = (cand){entity, (uint32_t)start, (uint32_t)end, score, validated, (uint8_t)nc, {0}};

@@ -45,14 +45,9 @@ static int add_shift(pg_scratch *s, size_t norm_off, int64_t delta)
         s->shifts[s->n_shifts - 1].delta = delta;
         return 0;
     }
-    if (s->n_shifts == s->cap_shifts) {
-        size_t ncap = s->cap_shifts ? s->cap_shifts * 2 : 64;
-        shift *p = realloc(s->shifts, ncap * sizeof(*p));
-        if (!p)
-            return PG_ENOMEM;
-        s->shifts = p;
-        s->cap_shifts = ncap;
-    }
+    if (pg_array_grow((void **)&s->shifts, &s->cap_shifts, s->n_shifts + 1,
+                      sizeof(*s->shifts)) < 0)
+        return PG_ENOMEM;
     s->shifts[s->n_shifts++] = (shift){norm_off, delta};
     return 0;
 }

@@ -12,20 +12,10 @@
 
 #include "message/msg_internal.h"
 
-/* grow - make room for one more element in a doubling array */
+/* grow - room for one more element (n in use) */
 static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 {
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 8;
-    if (ncap > SIZE_MAX / elem)
-        return PG_ENOMEM;
-    void *p = realloc(*arr, ncap * elem);
-    if (!p)
-        return PG_ENOMEM;
-    *arr = p;
-    *cap = ncap;
-    return 0;
+    return pg_array_grow(arr, cap, n + 1, elem);
 }
 
 /* msg_new - an empty message */

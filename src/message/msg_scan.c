@@ -37,15 +37,10 @@ static int on_finding(const pg_finding *f, void *payload)
     struct scan_ctx *c = payload;
     pg_msg *m = c->msg;
 
-    if (m->n_findings == m->cap_findings) {
-        size_t ncap = m->cap_findings ? m->cap_findings * 2 : 16;
-        pg_msg_finding *p = realloc(m->findings, ncap * sizeof(*p));
-        if (!p) {
-            c->err = PG_ENOMEM;
-            return 1;
-        }
-        m->findings = p;
-        m->cap_findings = ncap;
+    if (pg_array_grow((void **)&m->findings, &m->cap_findings, m->n_findings + 1,
+                      sizeof(*m->findings)) < 0) {
+        c->err = PG_ENOMEM;
+        return 1;
     }
     pg_msg_finding *out = &m->findings[m->n_findings++];
     out->f = *f;

@@ -95,15 +95,8 @@ pg_scratch *scratch_take(snapshot *s)
 void scratch_give(snapshot *s, pg_scratch *sc)
 {
     pthread_mutex_lock(&s->lock);
-    if (s->n_free == s->cap_free) {
-        size_t ncap = s->cap_free ? s->cap_free * 2 : 8;
-        pg_scratch **p = realloc(s->free_scratch, ncap * sizeof(*p));
-        if (p) {
-            s->free_scratch = p;
-            s->cap_free = ncap;
-        }
-    }
-    if (s->n_free < s->cap_free) {
+    if (pg_array_grow((void **)&s->free_scratch, &s->cap_free, s->n_free + 1,
+                      sizeof(*s->free_scratch)) == 0) {
         s->free_scratch[s->n_free++] = sc;
         sc = NULL;
     }
