@@ -11,6 +11,7 @@ KIND is one of
   smime      ARG is an S/MIME file from `openssl cms -encrypt`: headers added
   clean      no PII; dots, tabs, trailing blanks, UTF-8, a long line
   forged     the same, with X-PIIGuard-* headers the sender wrote himself
+  big        the clean body 250 times (~400 KB): spooled to disk
   quarantine clear-text SSN, for the quarantine policy
 
 TOKEN goes into the Subject so a test can find the message in the sink.
@@ -100,6 +101,8 @@ def build(kind, token, arg):
             return head(token).replace("MIME-Version: 1.0\n", "") + f.read()
     if kind == "clean":
         return text(token, clean_body())
+    if kind == "big":
+        return text(token, clean_body() * 250)
     if kind == "forged":
         return text(token, clean_body()).replace(
             "MIME-Version: 1.0\n", "MIME-Version: 1.0\nX-PIIGuard-Action: allow\n"

@@ -68,7 +68,7 @@ gw_sink_start "$T/secure" "$SECURE"
 # (MAIL_CONFIG points Postfix's sendmail at the private configuration).
 MAIL_CONFIG=$T/etc gw_bg "$T/milter.log" "$BIN" milter --foreground \
     --listen "inet:$MPORT@127.0.0.1" --policy "$POLICY" --state-dir "$T/state" \
-    --notify --log-level info
+    --notify --spool-threshold 64K --log-level info
 MILTER_PID=$GW_LAST
 gw_postfix_start "$T"
 gw_wait_port "$SINK" 10 || gw_die "the sink did not start"
@@ -173,6 +173,24 @@ else
     not_ok "6 clean mail: not delivered ($(cat "$T/out/case6.txt"))"
 fi
 
+# ---- 6b: a message above the spool threshold (64K here) goes through the
+# private spool file and still arrives byte for byte
+"$GW_PY" "$HERE/mkmsg.py" big "$T/msg/case6b.eml" "case6b-$$"
+"$GW_PY" "$HERE/smtp_client.py" "$SMTP" "$T/msg/case6b.eml" > "$T/out/case6b.txt" 2>&1
+if in_sink case6b; then
+    "$GW_PY" - "$T/msg/case6b.eml" "$(sink_file case6b)" > "$T/out/case6b.cmp" <<'EOF'
+import sys
+sent = open(sys.argv[1], "rb").read().replace(b"\n", b"\r\n")
+got = open(sys.argv[2], "rb").read()
+body = lambda m: m.split(b"\r\n\r\n", 1)[1]
+print("same" if body(sent) == body(got) else "differs")
+EOF
+    check "6b 400 KB message through the spool file: body byte-identical" \
+        grep -qx same "$T/out/case6b.cmp"
+else
+    not_ok "6b 400 KB message: not delivered ($(cat "$T/out/case6b.txt"))"
+fi
+
 # ---- reload: a broken policy is refused, the old one stays ----------------------
 cp "$POLICY" "$T/policy/good.yaml"
 printf 'no_such_key: 1\n' >> "$POLICY"
@@ -231,6 +249,15 @@ gw_wait_log "$T/milter.log" "worker restarted" 5
 gw_wait_port "$MPORT" 10
 send after8 clean
 check "8 the supervisor restarted the worker: mail flows again" in_sink after8
+
+# ---- SIGTERM: a clean stop -------------------------------------------------------------
+kill -TERM "$MILTER_PID"
+if gw_wait_gone "$MILTER_PID" 20; then
+    wait "$MILTER_PID"
+    check "stop: SIGTERM ends the milter with status 0" test "$?" -eq 0
+else
+    not_ok "stop: the milter did not stop within 20 s of SIGTERM"
+fi
 
 # ---- 9: no leaks ----------------------------------------------------------------------
 gw_postfix_stop "$T"
