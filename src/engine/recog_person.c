@@ -429,8 +429,8 @@ static size_t name_word_before(const scan_ctx *ctx, size_t i)
  * allows */
 static void ending_name(scan_ctx *ctx, size_t b, size_t e, const surname_ending *se)
 {
-    if (surname_end(ctx, b) != e)
-        return;
+    if (surname_end(ctx, b) != e || is_upper((unsigned char)ctx->s[b + 1]))
+        return; /* "SAdev" is a code, not a surname */
     for (int k = 0; se->ending[0] == 's' && not_son[k]; k++) {
         size_t l = strlen(not_son[k]);
         if (e - b >= l && strncasecmp(ctx->s + e - l, not_son[k], l) == 0)
