@@ -473,3 +473,33 @@ bool mime_crypt_pgp_signature(const unsigned char *data, size_t len)
 {
     return only_armour((const char *)data, len, "SIGNATURE", true);
 }
+
+/* mime_crypt_pgp_clear_armours - the payload of each armour that is not
+ * encrypted, decoded */
+int mime_crypt_pgp_clear_armours(const char *text, size_t len,
+                                 int (*fn)(const unsigned char *body, size_t blen,
+                                           void *payload),
+                                 void *payload)
+{
+    static const char begin[] = "-----BEGIN PGP MESSAGE-----";
+    const char *hit;
+    size_t pos = 0;
+    int rc = 0;
+
+    while (rc >= 0 && (hit = memmem(text + pos, len - pos, begin, sizeof(begin) - 1))) {
+        struct armour a;
+        size_t at = (size_t)(hit - text);
+        pos = at + 1;
+        if ((at > 0 && text[at - 1] != '\n') || !arm_parse(&a, text, len, at, "MESSAGE") ||
+            arm_check(&a, text, false))
+            continue;
+        unsigned char *d;
+        size_t dl;
+        if (mime_base64_decode(&d, &dl, NULL, text + a.body, a.body_end - a.body) < 0)
+            return PG_ENOMEM;
+        rc = fn(d, dl, payload);
+        free(d);
+        pos = a.end;
+    }
+    return rc < 0 ? rc : 0;
+}

@@ -192,6 +192,11 @@ int mime_charset_to_utf8(char **out, size_t *out_len, msg_origin *origin,
                          const char *charset, const unsigned char *in,
                          size_t len);
 
+/* Decode again exactly as *origin records (no sniffing), for redaction.
+ * PG_EPARSE when that charset is gone or its byte-order mark is. */
+int mime_charset_redo(char **out, size_t *out_len, const msg_origin *origin,
+                      const unsigned char *in, size_t len);
+
 /* The way back, for redaction. PG_EPARSE when the text cannot be written
  * in that charset. */
 int mime_charset_from_utf8(char **out, size_t *out_len,
@@ -246,6 +251,14 @@ int mime_crypt_cms_content(unsigned char **out, size_t *out_len,
  * or, unless @text, binary packets: session keys, then encrypted data to
  * the end? */
 bool mime_crypt_pgp_encrypted(const unsigned char *data, size_t len, bool text);
+
+/* Call @fn with the decoded body of every structurally valid "PGP MESSAGE"
+ * armour in text that is not encrypted (signed, compressed, or plain text
+ * dressed up as encryption). Returns 0 or the first negative fn result. */
+int mime_crypt_pgp_clear_armours(const char *text, size_t len,
+                                 int (*fn)(const unsigned char *body, size_t blen,
+                                           void *payload),
+                                 void *payload);
 
 /* Is this a valid "PGP SIGNATURE" armour? */
 bool mime_crypt_pgp_signature(const unsigned char *data, size_t len);
@@ -317,6 +330,9 @@ int mime_leaf(mime_walk *w, struct _GMimePart *part, const char *path,
 int mime_body_add(mime_walk *w, const char *path, bool html,
                   const unsigned char *data, size_t len, const char *charset,
                   const msg_origin *origin, unsigned depth);
+
+/* No NUL and at most 5% control bytes: text, whatever its label says. */
+bool mime_looks_text(const unsigned char *d, size_t n);
 
 /* A multipart's preamble or epilogue (or a body's undecodable raw text)
  * as a PG_SEG_TEXT segment at @path;

@@ -7,8 +7,9 @@
  * PG_SEG_TEXT segment whose text is exactly the converted body, so finding
  * offsets are offsets into it and redaction can recompute it from the raw
  * bytes. Quoted replies are marked (quote.c). "begin 644 name" blocks inside
- * the text are decoded and extracted as attachments of the part; the text
- * itself is still scanned.
+ * the text are decoded and extracted as attachments of the part, and a
+ * "PGP MESSAGE" armour that is not encrypted has its base64 decoded and
+ * read ("<part>/pgp-armour"); the text itself is still scanned.
  *
  * A text/html body goes through msg_html_to_text(): the segment is the
  * visible (and hidden) text, kind PG_SEG_HTML, and blockquote ranges are
@@ -26,6 +27,19 @@
 #include "message/extract.h"
 #include "message/mime.h"
 #include "message/quote.h"
+
+/* mime_looks_text - no NULs and mostly printable */
+bool mime_looks_text(const unsigned char *d, size_t n)
+{
+    size_t odd = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (d[i] == 0)
+            return false;
+        odd += d[i] < 0x20 && !strchr("\t\r\n\f", d[i]);
+    }
+    return odd * 20 <= n;
+}
 
 /* clip - cut text to max bytes on a UTF-8 boundary, saying so */
 static int clip(mime_walk *w, const char *path, const char *text, size_t *len)
@@ -64,6 +78,33 @@ static int inline_uu(mime_walk *w, const char *path, const char *text, size_t le
         pos = end;
     }
     return rc;
+}
+
+/* The walk and the part an armour's payload belongs to. */
+struct armour_ctx {
+    mime_walk *w;
+    const char *path;
+};
+
+/* on_armour - a "PGP MESSAGE" that is not encrypted: read what it carries */
+static int on_armour(const unsigned char *body, size_t len, void *payload)
+{
+    const struct armour_ctx *a = payload;
+    char seg[600];
+
+    if (!mime_looks_text(body, len))
+        return msg_add_uninspectable(a->w->msg, a->path,
+                                     "PGP data that is not encrypted could not be read");
+    snprintf(seg, sizeof(seg), "%s/pgp-armour", a->path);
+    return mime_body_margin(a->w, seg, (const char *)body, len);
+}
+
+/* clear_armours - armour that only looks like encryption hides nothing */
+static int clear_armours(mime_walk *w, const char *path, const char *text, size_t len)
+{
+    struct armour_ctx a = {w, path};
+
+    return mime_crypt_pgp_clear_armours(text, len, on_armour, &a);
 }
 
 /* add_text - the segment itself, with its origin and quoted regions */
@@ -135,6 +176,8 @@ int mime_body_add(mime_walk *w, const char *path, bool html,
         rc = add_html(w, path, text, tlen, &o);
     } else {
         rc = inline_uu(w, path, text, tlen, depth);
+        if (rc >= 0)
+            rc = clear_armours(w, path, text, tlen);
         if (rc >= 0)
             rc = clip(w, path, text, &tlen);
         if (rc >= 0)

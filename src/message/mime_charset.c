@@ -207,6 +207,31 @@ int mime_charset_to_utf8(char **out, size_t *out_len, msg_origin *origin,
     return 0;
 }
 
+/* mime_charset_redo - decode again exactly as the origin says it was */
+int mime_charset_redo(char **out, size_t *out_len, const msg_origin *origin,
+                      const unsigned char *in, size_t len)
+{
+    if (!origin->charset[0])
+        return copy_as_is(out, out_len, in, len);
+    mime_gmime_init();
+    iconv_t cd = g_mime_iconv_open("UTF-8", origin->charset);
+    if (cd == (iconv_t)-1)
+        return PG_EPARSE;
+    int rc = convert(out, out_len, cd, (const char *)in, len, "\xEF\xBF\xBD",
+                     unit_size(origin->charset));
+    g_mime_iconv_close(cd);
+    if (rc == 0 && origin->bom) {
+        if (*out_len < 3 || memcmp(*out, UTF8_BOM, 3) != 0) {
+            free(*out);
+            *out = NULL;
+            return PG_EPARSE; /* the mark is gone: not the same text */
+        }
+        memmove(*out, *out + 3, *out_len - 2);
+        *out_len -= 3;
+    }
+    return rc;
+}
+
 /* mime_charset_from_utf8 - encode UTF-8 back into the origin's charset */
 int mime_charset_from_utf8(char **out, size_t *out_len,
                            const msg_origin *origin, const char *in, size_t len)

@@ -46,6 +46,9 @@ struct frame {
     char *path;
 };
 
+#define STR_(x) #x
+#define STR(x) STR_(x) /* a limit's value inside a reason string */
+
 struct removal {
     size_t start, end;
 };
@@ -157,11 +160,13 @@ static void close_field(struct guard *g)
     bool ct = is_field(g, g->f_start, "Content-Type");
     field_name(name, sizeof(name), g->raw, g->f_start, g->f_end);
     if (g->f_end - g->f_start > MIME_MAX_HEADER_FIELD) {
-        note(g, g->path, name, "header field longer than 102400 bytes removed");
+        note(g, g->path, name, "header field longer than " STR(MIME_MAX_HEADER_FIELD)
+                               " bytes removed");
         remove_range(g, g->f_start, g->f_end);
     } else if (g->n_fields > MIME_MAX_HEADER_FIELDS) {
         if (!g->fields_reported)
-            note(g, g->path, "header", "more than 1000 header fields; the rest removed");
+            note(g, g->path, "header", "more than " STR(MIME_MAX_HEADER_FIELDS)
+                                       " header fields; the rest removed");
         g->fields_reported = true;
         remove_range(g, g->f_start, g->f_end);
     } else if ((ct || is_field(g, g->f_start, "Content-Disposition")) &&

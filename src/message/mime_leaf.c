@@ -123,19 +123,6 @@ static bool blank(const unsigned char *d, size_t n)
     return true;
 }
 
-/* looks_text - no NULs and mostly printable: text under a false label */
-static bool looks_text(const unsigned char *d, size_t n)
-{
-    size_t odd = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        if (d[i] == 0)
-            return false;
-        odd += d[i] < 0x20 && !strchr("\t\r\n\f", d[i]);
-    }
-    return odd * 20 <= n;
-}
-
 /* leaf_opaque - the content of an opaque-signed S/MIME part, walked as MIME */
 static int leaf_opaque(mime_walk *w, struct leaf *lf, const char *path, unsigned depth)
 {
@@ -182,7 +169,7 @@ static int leaf_pkcs7(mime_walk *w, struct leaf *lf, const char *path, unsigned 
     default:
         break;
     }
-    if (looks_text(lf->data, lf->len)) /* a claim of encryption over text */
+    if (mime_looks_text(lf->data, lf->len)) /* a claim of encryption over text */
         return mime_body_add(w, path, false, lf->data, lf->len, lf->charset,
                              &lf->origin, depth);
     return mime_attachment_add(w, path, lf->filename, lf->type, lf->data, lf->len, depth);

@@ -89,15 +89,15 @@ static int body_text(char **u, size_t *ulen, const pg_msg *msg, const msg_origin
     unsigned char *dec;
     char *back = NULL;
     size_t dlen, blen, stray;
-    msg_origin again = *o;
     int rc = mime_transfer_decode(&dec, &dlen, &stray, (mime_enc)o->encoding,
                                   msg->raw + o->start, o->end - o->start);
 
     if (rc < 0)
         return rc;
-    rc = mime_charset_to_utf8(u, ulen, &again, o->charset[0] ? o->charset : NULL, dec, dlen);
-    if (rc == 0 && (strcmp(again.charset, o->charset) != 0 || again.bom != o->bom))
-        rc = pg_error_set(PG_ESTATE, "a text part's charset no longer resolves the same");
+    *u = NULL;
+    rc = mime_charset_redo(u, ulen, o, dec, dlen);
+    if (rc == PG_EPARSE)
+        rc = pg_error_set(PG_ESTATE, "a text part no longer decodes in its charset");
     if (rc == 0)
         rc = mime_charset_from_utf8(&back, &blen, o, *u, *ulen);
     if (rc == 0 && (blen != dlen || memcmp(back, dec, dlen) != 0))
