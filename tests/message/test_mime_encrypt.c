@@ -5,7 +5,8 @@
  * A table of the messages in tests/message/data (made with openssl and gpg,
  * see data/README): real S/MIME enveloped data (DER and streamed BER), PGP/MIME,
  * inline PGP and a binary .gpg attachment are encrypted; signatures are
- * not, and their content is read; fakes - a pkcs7 label over plain text,
+ * not, and their content is read (or, compressed inside a signed PGP
+ * message, listed as unreadable); fakes - a pkcs7 label over plain text,
  * "PGP MESSAGE" armour around base64 text, a signature part holding text -
  * are read and their PII found; an encrypted part beside a clear one leaves
  * the message unencrypted and is listed as uninspectable.
@@ -31,6 +32,8 @@ static const struct crypt_case cases[] = {
     {"pgp_mime_fake.eml", false, "2/attachment:encrypted.asc", NULL},
     {"pgp_inline.eml", true, NULL, NULL},
     {"pgp_inline_mixed.eml", false, "1", NULL},
+    {"pgp_inline_fake.eml", false, "1/pgp-armour", NULL},
+    {"pgp_signed_inline.eml", false, NULL, "PGP data that is not encrypted could not be read"},
     {"pgp_binary.eml", true, NULL, NULL},
     {"pgp_signed.eml", false, "1", NULL},
     {"pgp_signed_fake.eml", false, "2/attachment:signature.asc", NULL},

@@ -169,6 +169,21 @@ static void test_utf16_crlf(void **state)
     free(out);
 }
 
+/* test_mislabeled - 8-bit text labeled UTF-8 goes back byte for byte */
+static void test_mislabeled(void **state)
+{
+    static const char raw[] = "Subject: x\nContent-Type: text/plain; charset=utf-8\n\n"
+                              "Caf\xE9: SSN 536-22-1234, na\xEFve\n";
+    char *out;
+    size_t len;
+
+    assert_int_equal(redact(&out, &len, state, raw, all, NULL, PG_MASK_SHAPE), 0);
+    assert_null(strstr(out, ssn));
+    assert_non_null(strstr(out, "\n\nCaf\xE9: SSN ***-**-"));
+    assert_non_null(strstr(out, ", na\xEFve\n"));
+    free(out);
+}
+
 /* test_labels - LABEL style, also across HTML tags */
 static void test_labels(void **state)
 {
@@ -260,6 +275,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parts),     cmocka_unit_test(test_utf16_crlf),
+        cmocka_unit_test(test_mislabeled),
         cmocka_unit_test(test_labels),    cmocka_unit_test(test_selection),
         cmocka_unit_test(test_encoded_subject), cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_chat),
