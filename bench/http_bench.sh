@@ -35,6 +35,7 @@ command -v wrk >/dev/null || { echo "http_bench: wrk missing (scripts/install-de
 [ -x "$BIN" ] || { echo "http_bench: build first: $BIN" >&2; exit 2; }
 
 tmp=$(mktemp -d /tmp/pg-http-bench.XXXXXX)
+chmod 755 "$tmp" # serve started as root runs as piiguard, which must reach its state dir
 server=""
 cleanup() {
     [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null

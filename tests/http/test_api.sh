@@ -27,6 +27,7 @@ set -uo pipefail
 
 POLICY=$PG_SOURCE_DIR/etc/piiguard.yaml
 tmp=$(mktemp -d /tmp/pg-http-test.XXXXXX)
+chmod 755 "$tmp" # serve started as root runs as piiguard, which must reach its state dir
 pids=()
 pass=0
 fail=0
