@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/privilege.h"
 #include "milter/milter.h"
 #include "piiguard/pg_limits.h"
 
@@ -27,7 +28,7 @@ static const char usage_text[] =
     "usage: piiguard milter --state-dir DIR [--listen SPEC] [--policy FILE]\n"
     "                       [--foreground] [--notify] [--sendmail PATH]\n"
     "                       [--spool-threshold BYTES] [--max-message BYTES]\n"
-    "                       [--timeout SECONDS] [--log-level LEVEL]\n\n"
+    "                       [--timeout SECONDS] [--log-level LEVEL] [--user NAME]\n\n"
     "Check every message Postfix hands over for customer PII and enforce\n"
     "the policy: reject, quarantine, redact, route securely, tag or allow.\n\n"
     "  --listen SPEC          inet:PORT@HOST or unix:PATH (inet:8891@127.0.0.1)\n"
@@ -39,7 +40,8 @@ static const char usage_text[] =
     "  --spool-threshold N    bytes per message kept in memory (1M); K, M, G\n"
     "  --max-message N        larger messages are refused with 552 (64M)\n"
     "  --timeout SECONDS      libmilter's I/O timeout towards the MTA\n"
-    "  --log-level LEVEL      debug, info, warn or error (info)\n\n"
+    "  --log-level LEVEL      debug, info, warn or error (info)\n"
+    "  --user NAME            started as root: run as NAME once bound (piiguard)\n\n"
     "Signals: HUP reloads the policy (a bad one is refused, the old one\n"
     "stays), TERM stops after the messages in flight. See piiguard-milter(8).\n";
 
@@ -106,24 +108,28 @@ static int apply(pg_milter_opts *o, int c, const char *arg)
     }
 }
 
+/* the long options (getopt_long) */
+static const struct option longopts[] = {
+    {"listen", required_argument, 0, 'l'},
+    {"policy", required_argument, 0, 'p'},
+    {"state-dir", required_argument, 0, 's'},
+    {"foreground", no_argument, 0, 'f'},
+    {"notify", no_argument, 0, 'n'},
+    {"sendmail", required_argument, 0, 'm'},
+    {"spool-threshold", required_argument, 0, 'T'},
+    {"max-message", required_argument, 0, 'M'},
+    {"timeout", required_argument, 0, 't'},
+    {"log-level", required_argument, 0, 'L'},
+    {"user", required_argument, 0, 'u'},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0},
+};
+
 /* pg_cli_milter - parse, check, run */
 int pg_cli_milter(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"listen", required_argument, 0, 'l'},
-        {"policy", required_argument, 0, 'p'},
-        {"state-dir", required_argument, 0, 's'},
-        {"foreground", no_argument, 0, 'f'},
-        {"notify", no_argument, 0, 'n'},
-        {"sendmail", required_argument, 0, 'm'},
-        {"spool-threshold", required_argument, 0, 'T'},
-        {"max-message", required_argument, 0, 'M'},
-        {"timeout", required_argument, 0, 't'},
-        {"log-level", required_argument, 0, 'L'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     pg_milter_opts opts;
+    pg_cli_privilege priv = {0};
     int c, err;
 
     if (argc > 1 && pg_cli_is_help(argv[1])) {
@@ -138,6 +144,10 @@ int pg_cli_milter(int argc, char **argv)
             fputs(usage_text, stdout);
             return PG_EXIT_CLEAN;
         }
+        if (c == 'u') {
+            priv.user = optarg;
+            continue;
+        }
         if ((err = apply(&opts, c, optarg)) != 0)
             return err;
     }
@@ -148,5 +158,10 @@ int pg_cli_milter(int argc, char **argv)
                             "quarantine and spool live there)");
     if (opts.spool_threshold > opts.max_message)
         opts.spool_threshold = opts.max_message;
+    /* the worker drops root once its socket is bound (privilege.c) */
+    priv.state_dir = opts.state_dir;
+    priv.policy_path = opts.policy_path;
+    opts.start_extra = pg_cli_privilege_hook;
+    opts.extra_payload = &priv;
     return pg_milter_run(&opts);
 }

@@ -6,7 +6,8 @@
  * SYNOPSIS
  *	piiguard serve --state-dir DIR [--listen ADDR:PORT] [--policy FILE]
  *	               [--token-file FILE] [--tls-cert FILE --tls-key FILE]
- *	               [--openapi FILE] [--log-level LEVEL] [--TUNABLE N ...]
+ *	               [--openapi FILE] [--log-level LEVEL] [--user NAME]
+ *	               [--TUNABLE N ...]
  *	piiguard serve token NAME [--rate N] [--burst N] [--append FILE]
  *
  * DESCRIPTION
@@ -36,6 +37,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/privilege.h"
 #include "http/http.h"
 
 /* usage - serve's help, with the tunables listed from their table */
@@ -47,10 +49,12 @@ static int usage(FILE *f, int code)
     fprintf(f, "usage: piiguard serve --state-dir DIR [--listen ADDR:PORT] [--policy FILE]\n"
                "                      [--token-file FILE] [--tls-cert FILE --tls-key FILE]\n"
                "                      [--openapi FILE] [--log-level debug|info|warn|error]\n"
+               "                      [--user NAME]\n"
                "       piiguard serve token NAME [--rate N] [--burst N] [--append FILE]\n\n"
                "Serve POST /v1/check, POST /v1/scan, GET /healthz, GET /metrics and\n"
                "GET /openapi.yaml. Default --listen 127.0.0.1:8470. Without\n"
-               "--token-file only loopback clients are served.\n\ntunables:\n");
+               "--token-file only loopback clients are served. Started as root, it\n"
+               "runs as --user (piiguard) once bound.\n\ntunables:\n");
     for (size_t i = 0; i < n; i++)
         fprintf(f, "  --%-13s %s (default %zu, %zu..%zu)\n", t[i].name, t[i].what,
                 t[i].def, t[i].min, t[i].max);
@@ -147,9 +151,10 @@ static void wait_signals(const sigset_t *set, pg_service *svc, pg_http *srv)
     pg_log(PG_LOG_INFO, "http", "signal=%d stopping after the requests in flight", sig);
 }
 
-/* serve - open the service, start the server, wait, stop */
-static int serve(const pg_http_opts *h, const pg_service_opts *s)
+/* serve - open the service, start the server, drop root, wait, stop */
+static int serve(const pg_http_opts *h, const pg_service_opts *s, const char *user)
 {
+    pg_cli_privilege priv = {user, s->state_dir, s->policy_path};
     sigset_t set;
     pg_service *svc = NULL;
     pg_http *srv = NULL;
@@ -164,6 +169,12 @@ static int serve(const pg_http_opts *h, const pg_service_opts *s)
         return pg_cli_error("serve", "%s", pg_error_last());
     if (pg_http_start(&srv, svc, h) < 0) {
         int rc = pg_cli_error("serve", "%s", pg_error_last());
+        pg_service_close(svc);
+        return rc;
+    }
+    if (pg_cli_privilege_drop(&priv) < 0) {
+        int rc = pg_cli_error("serve", "%s", pg_error_last());
+        pg_http_stop(srv);
         pg_service_close(svc);
         return rc;
     }
@@ -228,6 +239,7 @@ int pg_cli_serve(int argc, char **argv)
     pg_http_opts h;
     pg_service_opts s = {.policy_path = pg_cli_default_policy_path(), .state_dir = NULL};
     pg_log_level lvl = PG_LOG_INFO;
+    const char *user = NULL;
 
     if (argc > 1 && strcmp(argv[1], "token") == 0)
         return token_cmd(argc - 1, argv + 1);
@@ -237,6 +249,10 @@ int pg_cli_serve(int argc, char **argv)
             return usage(stdout, PG_EXIT_CLEAN);
         if (i + 1 >= argc)
             return pg_cli_error("serve", "%s needs a value; try --help", argv[i]);
+        if (strcmp(argv[i], "--user") == 0) {
+            user = argv[i + 1];
+            continue;
+        }
         if (!set_flag(&h, &s, &lvl, argv[i], argv[i + 1]))
             return pg_cli_error("serve", "bad option %s %s; try --help", argv[i], argv[i + 1]);
     }
@@ -244,5 +260,5 @@ int pg_cli_serve(int argc, char **argv)
         return pg_cli_error("serve", "--state-dir DIR is required: incidents are "
                             "recorded there");
     pg_log_configure(lvl, NULL, NULL);
-    return serve(&h, &s);
+    return serve(&h, &s, user);
 }
