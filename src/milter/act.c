@@ -87,7 +87,7 @@ static outcome tempfail(SMFICTX *ctx, const char *notice, const char *error)
 {
     outcome o = done(PG_ACT_TEMPFAIL, SMFIS_TEMPFAIL);
 
-    set_reply(ctx, "451", "4.7.1", notice ? notice : TEXT_INTERNAL);
+    set_reply(ctx, "451", "4.7.1", notice && *notice ? notice : TEXT_INTERNAL);
     o.error = error;
     return o;
 }
