@@ -10,8 +10,10 @@
  *	strongest first:
  *
  *	  "+CC ..."       an assigned ITU country code and a national number
- *	                  of a length that country uses (table below); a
- *	                  "(0)" trunk group is dropped before counting;   0.75
+ *	                  of a length that country uses (table below), or
+ *	                  a toll-free / premium number (800, 1800, 0800,
+ *	                  900, ...); a "(0)" trunk group is dropped before
+ *	                  counting;                                       0.75
  *	  "00CC", "011CC" the same after an international dialling prefix;
  *	                  only at the start of a cluster;                 0.65
  *	  NANP            (NPA) NXX-XXXX, optionally after "1", with the
