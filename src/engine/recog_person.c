@@ -99,7 +99,15 @@ static const char *const place_after[] = {"Street", "St", "St.", "Road", "Rd",
     "Village", "Estate", "Manor", "Meadows", "Mill", "Junction", "Crossing",
     "Summit", "Gateway", "Haven", "Landing", "Route", "Run", "Shore", "Tunnel",
     "Port", "u.", "utca", "tér", "út", "ulica", "gade", "vej", "gatan", "vägen",
-    "straße", "strasse", "weg", "laan", "straat", "katu", "tie", "Rue", NULL};
+    "straße", "strasse", "weg", "laan", "straat", "katu", "tie", "Rue", "Mall",
+    "Greens", "Prairie", "Bridge", "Bridges", "Fields", "Orchard", "Cove", "Hollow",
+    "Woods", "Plains", NULL};
+
+/* Place words that are also common surnames ("Nora Hill"): a surname
+ * after a given name, a place word only after a whole name. */
+static const char *const also_surname[] = {"Hill", "Park", "Green", "Woods",
+    "Fields", "Bridges", "Mill", "Lane", "Grove", "Ridge", "Beach", "Port",
+    "Rowe", "Way", "Wood", "Banks", NULL};
 
 /* Words before a name that make it a street ("Rua Ana ...", "St. John"). */
 static const char *const place_before[] = {"Rua", "Avenida", "Av.", "Rue", "Via",
@@ -186,7 +194,9 @@ static size_t surname_end(const scan_ctx *ctx, size_t i)
     }
     if (!lower || (e < ctx->n && word_char((unsigned char)ctx->s[e])))
         return 0;
-    return in_list(ctx, i, e, not_surname) ? 0 : e;
+    if (in_list(ctx, i, e, not_surname))
+        return 0;
+    return in_list(ctx, i, e, place_after) && !in_list(ctx, i, e, also_surname) ? 0 : e;
 }
 
 /* lower_word_end - end of the lower-case word at i, or 0 */
