@@ -11,7 +11,7 @@
 set -eu
 
 PKGS="
-build-essential cmake pkg-config git ca-certificates
+build-essential cmake pkg-config git ca-certificates iproute2
 libvectorscan-dev
 libgmime-3.0-dev libglib2.0-dev
 libxml2-dev libarchive-dev libpoppler-glib-dev

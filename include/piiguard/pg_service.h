@@ -89,9 +89,14 @@ int pg_service_quarantine(pg_service *svc, const pg_verdict *verdict,
 /** Release what a verdict owns (not the struct itself). */
 void pg_verdict_clear(pg_verdict *verdict);
 
-/** The secure-route header of the live policy, or NULL. Borrowed until
- *  the next reload; copy it if you keep it. */
-const char *pg_service_secure_header(pg_service *svc);
+/**
+ * Copy the live policy's secure-route header ("Name: value") into @p out
+ * (capacity @p cap). A copy, because a reload may free the policy the
+ * moment after this returns.
+ * @return 0, PG_ENOTFOUND (the policy declares no secure route; the
+ *         gateway then escalates secure to reject) or PG_ETOOBIG.
+ */
+int pg_service_secure_header(pg_service *svc, char *out, size_t cap);
 
 #ifdef __cplusplus
 }

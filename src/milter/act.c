@@ -237,10 +237,9 @@ static int add_route(SMFICTX *ctx, const char *header)
 /* act_secure - route to the encrypting transport, or refuse */
 static outcome act_secure(SMFICTX *ctx, pg_milter *m, const pg_verdict *v)
 {
-    const char *header = pg_service_secure_header(m->svc);
-    char notice[2048];
+    char header[1024], notice[2048];
 
-    if (!header) {
+    if (pg_service_secure_header(m->svc, header, sizeof(header)) < 0) {
         snprintf(notice, sizeof(notice), "%s\n%s", TEXT_NO_ROUTE,
                  pg_decision_notice_short(v->decision));
         return reject(ctx, notice);
@@ -306,7 +305,8 @@ static int delete_all(SMFICTX *ctx, const char *block, size_t len,
  * to pick a route): delete them before the gateway adds its own */
 static int strip_forged(SMFICTX *ctx, pg_milter *m, const char *raw, size_t len)
 {
-    const char *route = pg_service_secure_header(m->svc);
+    char buf[1024];
+    const char *route = pg_service_secure_header(m->svc, buf, sizeof(buf)) == 0 ? buf : NULL;
     size_t hl = pg_milter_hdr_block_len(raw, len), pos = 0;
     pg_milter_hdr h;
     int err;

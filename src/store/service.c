@@ -162,13 +162,17 @@ int pg_service_reload(pg_service *svc)
     return 0;
 }
 
-/* pg_service_secure_header - the live policy's secure-route header */
-const char *pg_service_secure_header(pg_service *svc)
+/* pg_service_secure_header - copy the live policy's secure-route header */
+int pg_service_secure_header(pg_service *svc, char *out, size_t cap)
 {
+    int rc = PG_ENOTFOUND;
+
     pthread_mutex_lock(&svc->lock);
     const char *h = pg_policy_secure_header(svc->live->policy);
+    if (h)
+        rc = (size_t)snprintf(out, cap, "%s", h) < cap ? 0 : PG_ETOOBIG;
     pthread_mutex_unlock(&svc->lock);
-    return h;
+    return rc;
 }
 
 /* pg_verdict_clear - release what a verdict owns */
