@@ -164,12 +164,17 @@ static bool word_char(unsigned char c)
     return is_alnum(c) || c >= 0x80 || c == '_' || c == '@';
 }
 
-/* in_list - is [i, e) one of the words? */
+/* in_list - is [i, e) one of the words? The first two bytes are
+ * compared before anything else: these lists are scanned for most
+ * capitalised words of a text. */
 static bool in_list(const scan_ctx *ctx, size_t i, size_t e, const char *const *list)
 {
+    size_t len = e - i;
+    char c0 = ctx->s[i], c1 = len > 1 ? ctx->s[i + 1] : '\0';
+
     for (int k = 0; list[k]; k++)
-        if (list[k][0] == ctx->s[i] && strlen(list[k]) == e - i &&
-            memcmp(ctx->s + i, list[k], e - i) == 0)
+        if (list[k][0] == c0 && list[k][1] == c1 && strncmp(list[k], ctx->s + i, len) == 0 &&
+            list[k][len] == '\0')
             return true;
     return false;
 }
@@ -194,9 +199,7 @@ static size_t surname_end(const scan_ctx *ctx, size_t i)
     }
     if (!lower || (e < ctx->n && word_char((unsigned char)ctx->s[e])))
         return 0;
-    if (in_list(ctx, i, e, not_surname))
-        return 0;
-    return in_list(ctx, i, e, place_after) && !in_list(ctx, i, e, also_surname) ? 0 : e;
+    return in_list(ctx, i, e, not_surname) ? 0 : e;
 }
 
 /* lower_word_end - end of the lower-case word at i, or 0 */
@@ -241,8 +244,8 @@ static size_t surname_after(const scan_ctx *ctx, size_t e)
         return 0;
     size_t i = skip_particles(ctx, initial_end(ctx, e + 1));
     size_t end = surname_end(ctx, i);
-    if (!end)
-        return 0;
+    if (!end || (in_list(ctx, i, end, place_after) && !in_list(ctx, i, end, also_surname)))
+        return 0; /* "Mathias Pass", "Wolfram Research" */
     size_t more = end + 1 < ctx->n && ctx->s[end] == ' ' ? surname_end(ctx, end + 1) : 0;
     if (more)
         end = more;
