@@ -165,6 +165,7 @@ static int serve(const pg_http_opts *h, const pg_service_opts *s, const char *us
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN); /* a capped disk fails a write, not the daemon */
     if (pg_service_open(&svc, s) < 0)
         return pg_cli_error("serve", "%s", pg_error_last());
     if (pg_http_start(&srv, svc, h) < 0) {

@@ -62,6 +62,8 @@ static void block_signals(void)
     sigaddset(&set, SIGUSR2);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);   /* a closed session or sendmail pipe */
+    signal(SIGXFSZ, SIG_IGN);   /* a full or capped disk fails a write (EFBIG ->
+                                   tempfail), it does not kill the daemon */
 }
 
 /* reloader - SIGUSR1 reloads the policy, SIGUSR2 ends the thread */

@@ -93,6 +93,28 @@ static int record(pg_service *svc, pg_verdict *v, const pg_envelope *env)
     return rc;
 }
 
+/* maybe_expire - run quarantine retention when it is due (once an hour);
+ * a failure is logged and retried next time, it never fails a check */
+static void maybe_expire(pg_service *svc)
+{
+    int64_t now = (int64_t)time(NULL);
+    bool due = false;
+    size_t n = 0;
+
+    if (!svc->store)
+        return;
+    pthread_mutex_lock(&svc->lock);
+    if (now >= svc->next_expire) {
+        svc->next_expire = now + SERVICE_EXPIRE_INTERVAL;
+        due = true;
+    }
+    pthread_mutex_unlock(&svc->lock);
+    if (due && pg_store_expire(&n, svc->store, now, "piiguard") < 0)
+        pg_log(PG_LOG_WARN, "service", "quarantine retention failed: %s", pg_error_last());
+    else if (n)
+        pg_log(PG_LOG_INFO, "service", "quarantine retention expired=%zu", n);
+}
+
 /* decide - scan the parsed message and decide, with the snapshot's engine */
 static int decide(pg_service *svc, snapshot *s, pg_verdict *v, const pg_envelope *env)
 {
@@ -130,6 +152,7 @@ static int check(pg_verdict *v, pg_service *svc, const char *buf, size_t len,
     else
         rc = decide(svc, s, v, env);
     svc_release(svc, s);
+    maybe_expire(svc);
     return rc < 0 && !v->decision ? rc : 0;
 }
 

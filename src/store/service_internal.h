@@ -28,7 +28,12 @@ struct pg_service {
     snapshot *live;
     char *policy_path;
     pg_store *store;             /* NULL when no state dir was given */
+    int64_t next_expire;         /* guarded by lock: when retention runs next */
 };
+
+/* Quarantine retention runs from the check path at most this often, so no
+ * daemon needs a timer thread of its own. */
+#define SERVICE_EXPIRE_INTERVAL 3600
 
 snapshot *svc_acquire(pg_service *svc);
 void svc_release(pg_service *svc, snapshot *s);
