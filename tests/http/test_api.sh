@@ -7,8 +7,8 @@
 #
 # What it holds the server to:
 #   - /v1/check gives the decision `piiguard check --format json` gives for
-#     the same message (email: the same .eml both ways; chat: the same
-#     text through `check --channel chat --text` when the CLI has it);
+#     the same message (email: the same .eml both ways; chat and SMS: the
+#     same text through `check --channel chat|sms`);
 #   - no response ever carries a raw PII value;
 #   - each bad request gets its JSON error and status (400, 401, 404, 405,
 #     413, 415, 429), and the server keeps serving;
@@ -163,6 +163,7 @@ post /v1/check '{"channel":"sms","sender":"+441632960001","recipients":["+441632
 check "a clean SMS is allowed with no findings" \
     bash -c "[ \"\$(jget $tmp/body 'd[\"decision\"][\"action\"], len(d[\"findings\"])')\" = \"('allow', 0)\" ]"
 post /v1/check "{\"channel\":\"sms\",\"sender\":\"+441632960001\",\"recipients\":[\"+441632960002\"],\"text\":\"Card $CARD is active\"}" >"$tmp/status"
+cp "$tmp/body" "$tmp/sms.json"
 check "an SMS with a card number to a phone number is decided and recorded" \
     bash -c "[ \"\$(jget $tmp/body 'd[\"decision\"][\"action\"] not in (\"allow\", \"tempfail\") and d[\"incident_id\"] is not None')\" = True ]" ||
     echo "# sms: $(jget "$tmp/body" 'd["decision"]["action"], d["decision"]["rules"]')"
@@ -190,11 +191,17 @@ same_json() {
 }
 check "email: /v1/check decision and findings equal piiguard check's" \
     same_json email "$tmp/cli-email.json" "$tmp/api-email.json"
-if "$PG_BIN" check --help 2>&1 | grep -q -- '--text'; then
-    PIIGUARD_POLICY=$POLICY "$PG_BIN" check --format json --channel chat --from agent7@example.com \
-        --to customer@example.org --text "$TEXT" >"$tmp/cli-chat.json" 2>"$tmp/cli.err"
+if "$PG_BIN" check --help 2>&1 | grep -q -- '--channel'; then
+    # the same text through the CLI's chat mode: the whole decision and
+    # every finding must agree
+    printf '%s' "$TEXT" | PIIGUARD_POLICY=$POLICY "$PG_BIN" check --format json --channel chat \
+        --from agent7@example.com --to customer@example.org - >"$tmp/cli-chat.json" 2>"$tmp/cli.err"
     check "chat: /v1/check decision and findings equal piiguard check --channel chat's" \
         same_json chat "$tmp/cli-chat.json" "$tmp/chat.json"
+    printf '%s' "Card $CARD is active" | PIIGUARD_POLICY=$POLICY "$PG_BIN" check --format json \
+        --channel sms --from +441632960001 --to +441632960002 - >"$tmp/cli-sms.json" 2>"$tmp/cli.err"
+    check "sms: /v1/check decision and findings equal piiguard check --channel sms's" \
+        same_json sms "$tmp/cli-sms.json" "$tmp/sms.json"
 else
     # the CLI has no chat mode: the same text as an email body must count
     # the same entities (the action may differ: policies differ by channel)
