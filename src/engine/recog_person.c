@@ -56,7 +56,9 @@
 #define NAME_GIVEN 0.5f
 #define NAME_MAX_WORD 40
 
-/* Capitalised words that follow a given name without being a surname. */
+/* Capitalised words that follow a given name without being a surname.
+ * Street words that are also surnames ("Hill", "Park") are not here:
+ * surname_after() weighs them with place_after[] and also_surname[]. */
 static const char *const not_surname[] = {
     "The", "And", "Or", "But", "If", "Then", "So", "I", "I'm", "I'd", "I'll",
     "I've", "You", "We", "He", "She", "They", "It", "This", "That", "My", "Your",
@@ -64,8 +66,8 @@ static const char *const not_surname[] = {
     "With", "By", "As", "Is", "Was", "Are", "Has", "Had", "Have", "Do", "Did",
     "Not", "No", "Yes", "Please", "Thanks", "Thank", "Hi", "Hello", "Dear",
     "Regards", "Best", "Cheers", "Mr", "Mrs", "Ms", "Dr", "Street", "St", "Road",
-    "Rd", "Avenue", "Ave", "Lane", "Drive", "Close", "Court", "Place", "Square",
-    "Way", "Park", "Bay", "Hill", "City", "County", "State", "Country", "Club",
+    "Rd", "Avenue", "Ave", "Drive", "Close", "Court", "Place", "Square",
+    "Bay", "City", "County", "State", "Country", "Club",
     "University", "College", "School", "Hospital", "Church", "Bank", "Inc", "Ltd",
     "Corp", "Company", "Group", "Hotel", "Airport", "Station", "Center", "Centre",
     "Museum", "Boulevard", "Terrace", "Gardens", "Crescent", "Beach", "Island",
@@ -74,7 +76,7 @@ static const char *const not_surname[] = {
     "January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December", "Phone", "Email", "Address",
     "Name", "Date", "Mobile", "Fax", "Tel", "Account", "Card", "North", "South",
-    "East", "West", NULL};
+    "East", "West", "Jr", "Sr", NULL};
 
 /* Capitalised words right after a cue that are not a name ("Hello I"). */
 static const char *const not_name_after_cue[] = {"I", "I'm", "I'd", "I'll", "I've",
@@ -291,8 +293,7 @@ static size_t word_after(const scan_ctx *ctx, size_t e)
     if (e + 1 >= ctx->n || ctx->s[e] != ' ')
         return e;
     size_t a = e + 1;
-    while (a < ctx->n && a - e < NAME_MAX_WORD && ctx->s[a] != ' ' && ctx->s[a] != '\n' &&
-           ctx->s[a] != ',')
+    while (a < ctx->n && a - e < NAME_MAX_WORD && !strchr(" \n\r\t,.;:?!)", ctx->s[a]))
         a++;
     return a;
 }
@@ -458,15 +459,31 @@ static void ending_name(scan_ctx *ctx, size_t b, size_t e, const surname_ending 
         emit_name(ctx, b, e, NAME_GIVEN);
 }
 
+/* hyphen_end - end of "-ho" in "Ji-ho", "-Pierre" in "Jean-Pierre", or e */
+static size_t hyphen_end(const scan_ctx *ctx, size_t e)
+{
+    size_t h = e + 1;
+
+    if (h >= ctx->n || ctx->s[e] != '-' || !letter_byte((unsigned char)ctx->s[h]))
+        return e;
+    while (h < ctx->n && letter_byte((unsigned char)ctx->s[h]) && h - e < NAME_MAX_WORD)
+        h++;
+    return h;
+}
+
 /* person_at - names starting with the capitalised word at [b, e);
- * returns where the sweep goes on */
+ * returns where the sweep goes on. A hyphenated given name ("Ji-ho",
+ * "Jean-Pierre") is looked up whole first. */
 static size_t person_at(scan_ctx *ctx, size_t b, size_t e)
 {
-    const char *entry = given_name(ctx->s + b, e - b);
+    size_t h = hyphen_end(ctx, e);
+    const char *entry;
 
-    if (!bounded(ctx, b, e))
+    if (h > e && bounded(ctx, b, h) && (entry = given_name(ctx->s + b, h - b)))
+        return dictionary_name(ctx, b, h, entry[h - b] == '*');
+    if (e - b < 3 || !bounded(ctx, b, e))
         return e;
-    if (entry)
+    if ((entry = given_name(ctx->s + b, e - b)))
         return dictionary_name(ctx, b, e, entry[e - b] == '*');
     /* an ending needs a capitalised word before it or five letters */
     bool cap_before = b >= 2 && ctx->s[b - 1] == ' ' && word_before(ctx, b) < b &&
@@ -529,8 +546,9 @@ void recog_person_sweep(scan_ctx *ctx)
         size_t e = i + 1;
         while (e < ctx->n && letter_byte((unsigned char)ctx->s[e]) && e - i < NAME_MAX_WORD)
             e++;
-        /* names are three bytes or more; a longer run is no name */
-        i = e - i >= 3 && e - i < NAME_MAX_WORD && upper_len(ctx, i) ? person_at(ctx, i, e) : e;
+        /* names are three bytes or more ("Ji-ho" with its hyphen); a
+         * longer run is no name */
+        i = e - i >= 2 && e - i < NAME_MAX_WORD && upper_len(ctx, i) ? person_at(ctx, i, e) : e;
         if (ctx->scratch->err)
             return;
     }
