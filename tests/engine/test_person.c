@@ -12,10 +12,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "piiguard/pg_engine.h"
-
-static pg_engine *engine;
-static pg_scratch *scratch;
+#include "engine_fixture.h"
 
 typedef struct people {
     size_t n, start[8], end[8];
@@ -34,11 +31,12 @@ static int on_finding(const pg_finding *f, void *payload)
 }
 
 /* people_in - the PERSON findings of a text */
-static people people_in(const char *text)
+static people people_in(const engine_fixture *fx, const char *text)
 {
     people p = {0, {0}, {0}};
 
-    assert_int_equal(pg_engine_scan(engine, scratch, text, strlen(text), on_finding, &p), 0);
+    assert_int_equal(pg_engine_scan(fx->engine, fx->scratch, text, strlen(text), on_finding, &p),
+                     0);
     return p;
 }
 
@@ -79,9 +77,10 @@ static const char *const not_found[] = {
 /* test_found - every name found with its exact span */
 static void test_found(void **state)
 {
-    (void)state;
+    const engine_fixture *fx = *state;
+
     for (size_t i = 0; i < sizeof found / sizeof found[0]; i++) {
-        people p = people_in(found[i].text);
+        people p = people_in(fx, found[i].text);
         const char *at = strstr(found[i].text, found[i].value);
         if (p.n != 1)
             fail_msg("%s: %zu findings, want 1", found[i].name, p.n);
@@ -95,26 +94,13 @@ static void test_found(void **state)
 /* test_not_found - capitalised words that are no one's name */
 static void test_not_found(void **state)
 {
-    (void)state;
+    const engine_fixture *fx = *state;
+
     for (size_t i = 0; i < sizeof not_found / sizeof not_found[0]; i++) {
-        people p = people_in(not_found[i]);
+        people p = people_in(fx, not_found[i]);
         if (p.n)
             fail_msg("'%s': PERSON at %zu-%zu", not_found[i], p.start[0], p.end[0]);
     }
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    return pg_engine_new(&engine, NULL) < 0 || pg_scratch_new(&scratch, engine) < 0 ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    pg_scratch_free(scratch);
-    pg_engine_free(engine);
-    return 0;
 }
 
 int main(void)
@@ -123,5 +109,5 @@ int main(void)
         cmocka_unit_test(test_found),
         cmocka_unit_test(test_not_found),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, engine_fixture_setup, engine_fixture_teardown);
 }

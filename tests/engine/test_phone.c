@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "piiguard/pg_engine.h"
+#include "engine_fixture.h"
 
 /* Rates achieved today (see the file comment); raise, never lower.
  * TODO: libphonenumber finds every valid example in international format;
@@ -67,9 +67,6 @@ static const struct {
     {"(33) 3461 2234", "eight digits without a trunk 0 or + read as a phone only beside a phone word"},
 };
 
-static pg_engine *engine;
-static pg_scratch *scratch;
-
 typedef struct phones {
     size_t n, start, end;   /* how many; span of the first */
 } phones;
@@ -87,11 +84,12 @@ static int on_finding(const pg_finding *f, void *payload)
 }
 
 /* phones_in - the phone findings of a text */
-static phones phones_in(const char *text)
+static phones phones_in(const engine_fixture *fx, const char *text)
 {
     phones p = {0, 0, 0};
 
-    assert_int_equal(pg_engine_scan(engine, scratch, text, strlen(text), on_finding, &p), 0);
+    assert_int_equal(pg_engine_scan(fx->engine, fx->scratch, text, strlen(text), on_finding, &p),
+                     0);
     return p;
 }
 
@@ -135,9 +133,9 @@ static const char *disagreement_for(const char *text)
 }
 
 /* matcher_case - judge one case; 1 when it fails */
-static int matcher_case(const char *text, const char *expect)
+static int matcher_case(const engine_fixture *fx, const char *text, const char *expect)
 {
-    phones p = phones_in(text);
+    phones p = phones_in(fx, text);
     const char *why = disagreement_for(text);
 
     if (strcmp(expect, "NONE") == 0) {
@@ -155,16 +153,16 @@ static int matcher_case(const char *text, const char *expect)
 /* test_matcher_cases - libphonenumber's in-text cases */
 static void test_matcher_cases(void **state)
 {
+    const engine_fixture *fx = *state;
     FILE *in = open_data("phone_matcher_cases.tsv");
     char *line = NULL, *f[4];
     size_t cap = 0;
     int bad = 0, n = 0;
 
-    (void)state;
     while (getline(&line, &cap, in) > 0) {
         if (split(line, f, 4) != 4)
             continue;
-        bad += matcher_case(f[2], f[3]);
+        bad += matcher_case(fx, f[2], f[3]);
         n++;
     }
     printf("matcher cases: %d, failing: %d\n", n, bad);
@@ -180,13 +178,13 @@ typedef struct rates {
 } rates;
 
 /* example - judge one example row */
-static void example(rates *r, char **f)
+static void example(const engine_fixture *fx, rates *r, char **f)
 {
     char text[256];
     bool valid = strcmp(f[5], "valid") == 0;
 
     snprintf(text, sizeof text, "Please call me on %s tomorrow.", f[4]);
-    phones p = phones_in(text);
+    phones p = phones_in(fx, text);
     if (!valid) {
         r->invalid++;
         r->invalid_rejected += p.n == 0;
@@ -199,21 +197,21 @@ static void example(rates *r, char **f)
     else
         printf("international not found: %s %s '%s'\n", f[0], f[1], f[4]);
     snprintf(text, sizeof text, "Please call me on %s tomorrow.", f[3]);
-    r->national_found += phones_in(text).n > 0;
+    r->national_found += phones_in(fx, text).n > 0;
 }
 
 /* test_examples - example numbers per region */
 static void test_examples(void **state)
 {
+    const engine_fixture *fx = *state;
     FILE *in = open_data("phone_examples.tsv");
     char *line = NULL, *f[6];
     size_t cap = 0;
     rates r = {0};
 
-    (void)state;
     while (getline(&line, &cap, in) > 0)
         if (split(line, f, 6) == 6)
-            example(&r, f);
+            example(fx, &r, f);
     free(line);
     fclose(in);
     printf("valid examples %u: international exact %u (%.1f%%), national found %u (%.1f%%)\n",
@@ -227,25 +225,11 @@ static void test_examples(void **state)
     assert_true((double)r.invalid_rejected / r.invalid >= invalid_floor);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return pg_engine_new(&engine, NULL) < 0 || pg_scratch_new(&scratch, engine) < 0 ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    pg_scratch_free(scratch);
-    pg_engine_free(engine);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matcher_cases),
         cmocka_unit_test(test_examples),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, engine_fixture_setup, engine_fixture_teardown);
 }

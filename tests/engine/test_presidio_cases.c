@@ -28,6 +28,7 @@
 
 #define ACC_SCORE_IMPLEMENTATION
 #include "accuracy_score.h"
+#include "engine_fixture.h"
 
 /* Presidio recognizer -> piiguard entity. */
 static const struct {
@@ -405,9 +406,6 @@ typedef struct tally {
     unsigned cases, agree, expected_off, unexpected_off;
 } tally;
 
-static pg_engine *engine;
-static pg_scratch *scratch;
-
 /* span_found - does a finding of e overlap code points [a, b)? */
 static bool span_found(const pg_finding *f, size_t nf, pg_entity e, const size_t *off,
                        size_t ncp, json_int_t a, json_int_t b)
@@ -421,7 +419,8 @@ static bool span_found(const pg_finding *f, size_t nf, pg_entity e, const size_t
 }
 
 /* case_agrees - does piiguard report what the case expects? */
-static bool case_agrees(json_t *c, pg_entity e, const char *text, size_t len, int n)
+static bool case_agrees(const engine_fixture *fx, json_t *c, pg_entity e, const char *text,
+                        size_t len, int n)
 {
     pg_finding *f = NULL;
     size_t nf = 0, ncp, count = 0, i;
@@ -430,7 +429,7 @@ static bool case_agrees(json_t *c, pg_entity e, const char *text, size_t len, in
     bool ok;
 
     assert_non_null(off);
-    assert_int_equal(acc_scan(&f, &nf, scratch, engine, text, len), 0);
+    assert_int_equal(acc_scan(&f, &nf, fx->scratch, fx->engine, text, len), 0);
     for (size_t k = 0; k < nf; k++)
         count += f[k].entity == e;
     ok = count == (size_t)n;
@@ -453,7 +452,7 @@ static tally *tally_for(tally *t, size_t *nt, const char *rec)
 }
 
 /* run_case - judge one case and count it; false on an unexpected miss */
-static bool run_case(json_t *c, tally *t, size_t *nt)
+static bool run_case(const engine_fixture *fx, json_t *c, tally *t, size_t *nt)
 {
     const char *rec = json_string_value(json_object_get(c, "recognizer"));
     const char *text = json_string_value(json_object_get(c, "text"));
@@ -466,7 +465,7 @@ static bool run_case(json_t *c, tally *t, size_t *nt)
         return true;
     tally *r = tally_for(t, nt, json_string_value(json_object_get(c, "recognizer")));
     const struct disagreement *d = expected_disagreement(rec, text, n);
-    bool ok = case_agrees(c, e, text, json_string_length(json_object_get(c, "text")), n);
+    bool ok = case_agrees(fx, c, e, text, json_string_length(json_object_get(c, "text")), n);
     r->cases++;
     r->agree += ok;
     if (!ok && d)
@@ -495,6 +494,7 @@ static void print_tallies(const tally *t, size_t nt)
 /* test_presidio_cases - every case of a claimed recognizer */
 static void test_presidio_cases(void **state)
 {
+    const engine_fixture *fx = *state;
     const char *dir = getenv("PG_TESTDATA");
     char path[4096], *line = NULL;
     size_t cap = 0, nt = 0;
@@ -502,7 +502,6 @@ static void test_presidio_cases(void **state)
     unsigned bad = 0;
     FILE *in;
 
-    (void)state;
     assert_non_null(dir);
     snprintf(path, sizeof path, "%s/presidio_recognizer_cases.jsonl", dir);
     in = fopen(path, "r");
@@ -517,7 +516,7 @@ static void test_presidio_cases(void **state)
     size_t i;
     json_t *c;
     json_array_foreach(all, i, c)
-        bad += !run_case(c, t, &nt);
+        bad += !run_case(fx, c, t, &nt);
     print_tallies(t, nt);
     free(line);
     fclose(in);
@@ -525,24 +524,10 @@ static void test_presidio_cases(void **state)
     assert_int_equal(bad, 0);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return pg_engine_new(&engine, NULL) < 0 || pg_scratch_new(&scratch, engine) < 0 ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    pg_scratch_free(scratch);
-    pg_engine_free(engine);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_presidio_cases),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, engine_fixture_setup, engine_fixture_teardown);
 }
