@@ -548,7 +548,8 @@ void recog_person_sweep(scan_ctx *ctx)
             e++;
         /* names are three bytes or more ("Ji-ho" with its hyphen); a
          * longer run is no name */
-        i = e - i >= 2 && e - i < NAME_MAX_WORD && upper_len(ctx, i) ? person_at(ctx, i, e) : e;
+        bool longer = e - i >= 3 || (e - i == 2 && e < ctx->n && ctx->s[e] == '-');
+        i = longer && e - i < NAME_MAX_WORD && upper_len(ctx, i) ? person_at(ctx, i, e) : e;
         if (ctx->scratch->err)
             return;
     }
