@@ -169,11 +169,11 @@ mime_crypt mime_crypt_cms(const unsigned char *der, size_t len)
 }
 
 /* octets - the bytes of an OCTET STRING, primitive or constructed */
-static int octets(mime_sb *out, const unsigned char *p, size_t len,
+static int octets(msg_sb *out, const unsigned char *p, size_t len,
                   const struct tlv *t, unsigned depth)
 {
     if (t->tag == 0x04) {
-        mime_sb_put(out, p + t->off, t->len);
+        msg_sb_put(out, p + t->off, t->len);
         return 0;
     }
     if (t->tag != 0x24 || depth > DER_MAX_DEPTH)
@@ -194,7 +194,7 @@ int mime_crypt_cms_content(unsigned char **out, size_t *out_len,
                            const unsigned char *der, size_t len)
 {
     struct tlv oid, sd, version, algs, encap, type, ctx, str;
-    mime_sb b = {0};
+    msg_sb b = {0};
 
     if (!cms_open(&oid, &sd, der, len) ||
         !oid_is(&oid, der, oid_signed, sizeof(oid_signed)) ||
@@ -206,10 +206,10 @@ int mime_crypt_cms_content(unsigned char **out, size_t *out_len,
         !der_read(&str, der, len, ctx.off, 5))
         return PG_ENOTFOUND;
     if (octets(&b, der, len, &str, 5) < 0) {
-        mime_sb_free(&b);
+        msg_sb_free(&b);
         return PG_ENOTFOUND;
     }
-    return mime_sb_take((char **)out, out_len, &b);
+    return msg_sb_take((char **)out, out_len, &b);
 }
 
 /* --- OpenPGP ------------------------------------------------------------- */

@@ -249,9 +249,9 @@ int msg_extract_emit(pg_msg *msg, const char *seg_path, pg_seg_kind kind,
     return rc < 0 ? rc : 0;
 }
 
-/* msg_extract_emit_tbuf - a builder's text, or the limit that stopped it */
-int msg_extract_emit_tbuf(pg_msg *msg, const char *seg_path,
-                          const msg_tbuf *b, const pg_msg_limits *lim)
+/* msg_extract_emit_sb - a builder's text, or the limit that stopped it */
+int msg_extract_emit_sb(pg_msg *msg, const char *seg_path,
+                          const msg_sb *b, const pg_msg_limits *lim)
 {
     if (b->err == PG_ETOOBIG)
         return msg_add_uninspectable(msg, seg_path, MSG_WHY_SIZE);
@@ -262,7 +262,7 @@ int msg_extract_emit_tbuf(pg_msg *msg, const char *seg_path,
 
 /* clip_name - keep at most MSG_NAME_CLIP bytes of the name that starts at
  * from, on a character boundary, with control characters made visible */
-static void clip_name(msg_tbuf *p, size_t from)
+static void clip_name(msg_sb *p, size_t from)
 {
     size_t end = p->len - from > MSG_NAME_CLIP ? from + MSG_NAME_CLIP : p->len;
 
@@ -279,25 +279,26 @@ static void clip_name(msg_tbuf *p, size_t from)
 int msg_extract_path(char **out, const char *base, const char *tag,
                      const char *name)
 {
-    msg_tbuf p;
+    msg_sb p;
 
     *out = NULL;
-    msg_tbuf_init(&p, MSG_PATH_MAX);
+    msg_sb_init(&p, MSG_PATH_MAX);
     if (base && *base) {
-        msg_tbuf_put(&p, base, strlen(base));
-        msg_tbuf_putc(&p, '/');
+        msg_sb_put(&p, base, strlen(base));
+        msg_sb_putc(&p, '/');
     }
-    msg_tbuf_put(&p, tag, strlen(tag));
-    msg_tbuf_putc(&p, ':');
+    msg_sb_put(&p, tag, strlen(tag));
+    msg_sb_putc(&p, ':');
     size_t from = p.len;
-    msg_tbuf_put_lenient(&p, (const unsigned char *)name, strnlen(name, 2 * MSG_NAME_CLIP));
+    msg_sb_put_lenient(&p, (const unsigned char *)name, strnlen(name, 2 * MSG_NAME_CLIP));
     if (!p.err)
         clip_name(&p, from);
     if (!p.err && p.len == from)
-        msg_tbuf_put(&p, "unnamed", 7);
+        msg_sb_put(&p, "unnamed", 7);
     if (p.err) {
-        msg_tbuf_free(&p);
-        return p.err;
+        int err = p.err;
+        msg_sb_free(&p);
+        return err;
     }
     *out = p.p;
     return 0;

@@ -80,12 +80,12 @@ static bool too_packed(const msg_unpack *u, const pg_msg_limits *lim)
 
 /* msg_archive_read - the current member's bytes into b (capped at
  * max_part_bytes), counted in u; 0, PG_ENOMEM or an UNPACK_* code */
-int msg_archive_read(struct archive *a, msg_tbuf *b, msg_unpack *u,
+int msg_archive_read(struct archive *a, msg_sb *b, msg_unpack *u,
                      const pg_msg_limits *lim)
 {
     char chunk[65536];
 
-    msg_tbuf_init(b, lim->max_part_bytes);
+    msg_sb_init(b, lim->max_part_bytes);
     for (;;) {
         la_ssize_t k = archive_read_data(a, chunk, sizeof(chunk));
         if (k == 0)
@@ -95,7 +95,7 @@ int msg_archive_read(struct archive *a, msg_tbuf *b, msg_unpack *u,
         u->unpacked += (size_t)k;
         if (too_packed(u, lim))
             return UNPACK_RATIO;
-        msg_tbuf_put(b, chunk, (size_t)k);
+        msg_sb_put(b, chunk, (size_t)k);
         if (b->err)
             return b->err == PG_ETOOBIG ? UNPACK_SIZE : b->err;
     }
@@ -142,7 +142,7 @@ static int member_data(pg_msg *msg, struct archive *a, struct archive_entry *e,
                        const msg_part *sub, const char *path, msg_unpack *u,
                        const pg_msg_limits *lim)
 {
-    msg_tbuf data = {0};
+    msg_sb data = {0};
     int rc;
 
     if (archive_entry_is_encrypted(e))
@@ -163,7 +163,7 @@ static int member_data(pg_msg *msg, struct archive *a, struct archive_entry *e,
     } else if (rc != PG_ENOMEM) {
         rc = msg_add_uninspectable(msg, path, msg_archive_why(rc, "unparseable archive"));
     }
-    msg_tbuf_free(&data);
+    msg_sb_free(&data);
     return rc;
 }
 

@@ -10,7 +10,7 @@
  * an uninspectable entry, never an error code. That single shape is what
  * lets isolate.c run any of them in a child and replay the result.
  *
- * Text builders (msg_tbuf) keep a sticky error and a byte cap, so a
+ * Text builders (msg_sb) keep a sticky error and a byte cap, so a
  * builder that hit either stops growing and the caller checks once.
  */
 #ifndef PIIGUARD_MSG_EXTRACT_INT_H
@@ -64,26 +64,13 @@ typedef enum msg_ftype {
 typedef int (*msg_extract_fn)(pg_msg *msg, const msg_part *part,
                               const char *seg_path, const pg_msg_limits *lim);
 
-/* A growable UTF-8 text with a sticky error and a cap. */
-typedef struct msg_tbuf {
-    char *p;
-    size_t len, cap, max;
-    int err; /* 0, PG_ENOMEM or PG_ETOOBIG; sticky */
-} msg_tbuf;
-
-void msg_tbuf_init(msg_tbuf *b, size_t max);
-void msg_tbuf_put(msg_tbuf *b, const char *s, size_t n);
-void msg_tbuf_putc(msg_tbuf *b, char c);
-void msg_tbuf_putcp(msg_tbuf *b, unsigned long cp);
-void msg_tbuf_break(msg_tbuf *b, char c);
-void msg_tbuf_free(msg_tbuf *b);
 
 /* True when s[0..n) is valid UTF-8. */
 bool msg_utf8_valid(const unsigned char *s, size_t n);
 
 /* Append bytes as UTF-8: valid sequences kept, stray bytes read as
  * windows-1252 (what mislabeled mail almost always is). */
-void msg_tbuf_put_lenient(msg_tbuf *b, const unsigned char *s, size_t n);
+void msg_sb_put_lenient(msg_sb *b, const unsigned char *s, size_t n);
 
 /* Add one attachment segment (in_attachment set) if the decoded budget
  * allows, else an uninspectable "size limit"; empty text adds nothing. */
@@ -91,8 +78,8 @@ int msg_extract_emit(pg_msg *msg, const char *seg_path, pg_seg_kind kind,
                      const char *text, size_t len, const pg_msg_limits *lim);
 
 /* Emit a builder's text, or record why it stopped; frees nothing. */
-int msg_extract_emit_tbuf(pg_msg *msg, const char *seg_path,
-                          const msg_tbuf *b, const pg_msg_limits *lim);
+int msg_extract_emit_sb(pg_msg *msg, const char *seg_path,
+                          const msg_sb *b, const pg_msg_limits *lim);
 
 /* "<base>/<tag>:<name>" with the name made printable UTF-8 and clipped.
  * *out is malloc'd. Returns 0 or PG_ENOMEM. */
@@ -129,7 +116,7 @@ struct archive *msg_archive_open(const msg_part *part);
 /* The current member's bytes into b (initialised here, capped at
  * max_part_bytes). Returns 0, PG_ENOMEM, or PG_ETOOBIG (member too big),
  * PG_ESTATE (ratio exceeded), PG_EPARSE (corrupt), PG_EPERM (encrypted). */
-int msg_archive_read(struct archive *a, msg_tbuf *b, msg_unpack *u,
+int msg_archive_read(struct archive *a, msg_sb *b, msg_unpack *u,
                      const pg_msg_limits *lim);
 
 /* The uninspectable reason for a msg_archive_read() failure. */

@@ -63,7 +63,7 @@ static const struct {
 
 /* Excel's shared strings: NUL-separated texts and where each starts. */
 struct sst {
-    msg_tbuf text;
+    msg_sb text;
     size_t *off;
     size_t n, cap;
     size_t cur; /* start of the string being read */
@@ -74,7 +74,7 @@ struct office {
     const msg_part *part;
     const char *seg_path;
     const pg_msg_limits *lim;
-    msg_tbuf out;
+    msg_sb out;
     struct sst sst;
     enum omode mode;  /* of the member being walked */
     bool found;       /* an office member was seen */
@@ -110,7 +110,7 @@ static const char *attr(xmlNodePtr n, const char *name)
 /* sst_push - close the shared string being read */
 static void sst_push(struct sst *s)
 {
-    msg_tbuf_putc(&s->text, '\0');
+    msg_sb_putc(&s->text, '\0');
     if (s->text.err)
         return;
     if (s->n == s->cap) {
@@ -136,11 +136,11 @@ static void put_cell_value(struct office *o, xmlNodePtr v, const char *text)
         unsigned long i = strtoul(text, &end, 10);
         if (end != text && i < o->sst.n) {
             const char *s = o->sst.text.p + o->sst.off[i];
-            msg_tbuf_put(&o->out, s, strlen(s));
+            msg_sb_put(&o->out, s, strlen(s));
         }
         return;
     }
-    msg_tbuf_put(&o->out, text, strlen(text));
+    msg_sb_put(&o->out, text, strlen(text));
 }
 
 /* put_node_text - a text node, if this member's mode says it is content */
@@ -152,13 +152,13 @@ static void put_node_text(struct office *o, xmlNodePtr n)
     if (!text)
         return;
     if (o->mode == OM_ODF || o->mode == OM_XML)
-        msg_tbuf_put(&o->out, text, strlen(text));
+        msg_sb_put(&o->out, text, strlen(text));
     else if (o->mode == OM_STRINGS && is(up, "t") && !is(up->parent, "rPh"))
-        msg_tbuf_put(&o->sst.text, text, strlen(text));
+        msg_sb_put(&o->sst.text, text, strlen(text));
     else if (o->mode == OM_SHEET && is(up, "v"))
         put_cell_value(o, up, text);
     else if (is(up, "t") || is(up, "delText"))
-        msg_tbuf_put(&o->out, text, strlen(text));
+        msg_sb_put(&o->out, text, strlen(text));
 }
 
 /* office_enter - a node on the way down; elements that are characters */
@@ -173,11 +173,11 @@ static bool office_enter(void *payload, xmlNodePtr n)
     if (n->type != XML_ELEMENT_NODE)
         return false; /* entity references stay unexpanded */
     if (is(n, "tab"))
-        msg_tbuf_break(&o->out, '\t');
+        msg_sb_break(&o->out, '\t');
     else if (is(n, "br") || is(n, "cr") || is(n, "line-break"))
-        msg_tbuf_putc(&o->out, '\n');
+        msg_sb_putc(&o->out, '\n');
     else if (o->mode == OM_ODF && is(n, "s"))
-        msg_tbuf_putc(&o->out, ' ');
+        msg_sb_putc(&o->out, ' ');
     else if (o->mode == OM_STRINGS && is(n, "si"))
         o->sst.cur = o->sst.text.len;
     return true;
@@ -196,14 +196,14 @@ static void office_leave(void *payload, xmlNodePtr n)
     }
     for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++)
         if (is(n, lines[i]))
-            msg_tbuf_break(&o->out, '\n');
+            msg_sb_break(&o->out, '\n');
     for (size_t i = 0; i < sizeof(cells) / sizeof(*cells); i++)
         if (is(n, cells[i]))
-            msg_tbuf_break(&o->out, '\t');
+            msg_sb_break(&o->out, '\t');
 }
 
 /* walk_xml - parse one member and walk it in the current mode */
-static int walk_xml(struct office *o, const msg_tbuf *data)
+static int walk_xml(struct office *o, const msg_sb *data)
 {
     int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_RECOVER;
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
@@ -221,7 +221,7 @@ static int walk_xml(struct office *o, const msg_tbuf *data)
     o->bad |= !doc || !ctxt->wellFormed;
     xmlFreeParserCtxt(ctxt);
     if (doc && rc == 0) {
-        msg_tbuf_break(&o->out, '\n');
+        msg_sb_break(&o->out, '\n');
         int stop = 0;
         if (msg_xml_walk(doc->children, office_enter, office_leave, o, &stop,
                          OFFICE_MAX_DEPTH) < 0)
@@ -232,7 +232,7 @@ static int walk_xml(struct office *o, const msg_tbuf *data)
 }
 
 /* embedded - a file inside the package, as a nested part */
-static int embedded(struct office *o, const char *name, const msg_tbuf *data)
+static int embedded(struct office *o, const char *name, const msg_sb *data)
 {
     char *path;
     int rc = msg_extract_path(&path, o->seg_path, "entry", name);
@@ -250,7 +250,7 @@ static int embedded(struct office *o, const char *name, const msg_tbuf *data)
 static int member(struct office *o, struct archive *a, const char *name,
                   enum omode mode, msg_unpack *u)
 {
-    msg_tbuf data;
+    msg_sb data;
     int rc = msg_archive_read(a, &data, u, o->lim);
 
     if (rc == 0) {
@@ -260,7 +260,7 @@ static int member(struct office *o, struct archive *a, const char *name,
         rc = msg_add_uninspectable(o->msg, o->seg_path, msg_archive_why(rc, "unparseable office"));
         rc = rc < 0 ? rc : 1;
     }
-    msg_tbuf_free(&data);
+    msg_sb_free(&data);
     return rc;
 }
 
@@ -306,7 +306,7 @@ static int office_finish(struct office *o)
     int rc = o->sst.text.err == PG_ENOMEM ? PG_ENOMEM : 0;
 
     if (rc == 0)
-        rc = msg_extract_emit_tbuf(o->msg, o->seg_path, &o->out, o->lim);
+        rc = msg_extract_emit_sb(o->msg, o->seg_path, &o->out, o->lim);
     if (rc == 0 && (o->bad || o->sst.text.err))
         rc = msg_add_uninspectable(o->msg, o->seg_path, "unparseable office");
     return rc;
@@ -319,8 +319,8 @@ int msg_extract_office(pg_msg *msg, const msg_part *part, const char *seg_path,
     struct office o = {.msg = msg, .part = part, .seg_path = seg_path, .lim = lim};
     int rc;
 
-    msg_tbuf_init(&o.out, lim->max_decoded_bytes - msg->decoded_bytes);
-    msg_tbuf_init(&o.sst.text, lim->max_part_bytes);
+    msg_sb_init(&o.out, lim->max_decoded_bytes - msg->decoded_bytes);
+    msg_sb_init(&o.sst.text, lim->max_part_bytes);
     rc = office_pass(&o, true);
     if (rc == 0)
         rc = office_pass(&o, false);
@@ -330,8 +330,8 @@ int msg_extract_office(pg_msg *msg, const msg_part *part, const char *seg_path,
         rc = msg_add_uninspectable(msg, seg_path, "unparseable office");
     else if (rc == 0)
         rc = office_finish(&o);
-    msg_tbuf_free(&o.out);
-    msg_tbuf_free(&o.sst.text);
+    msg_sb_free(&o.out);
+    msg_sb_free(&o.sst.text);
     free(o.sst.off);
     return rc < 0 ? rc : 0;
 }

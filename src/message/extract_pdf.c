@@ -34,17 +34,17 @@ void msg_extract_pdf_prefork(void)
 }
 
 /* put_gstr - append a GLib string, then free it */
-static void put_gstr(msg_tbuf *b, gchar *s)
+static void put_gstr(msg_sb *b, gchar *s)
 {
     if (!s)
         return;
-    msg_tbuf_put_lenient(b, (const unsigned char *)s, strlen(s));
-    msg_tbuf_break(b, '\n');
+    msg_sb_put_lenient(b, (const unsigned char *)s, strlen(s));
+    msg_sb_break(b, '\n');
     g_free(s);
 }
 
 /* put_fields - values typed into the page's form fields */
-static void put_fields(msg_tbuf *b, PopplerPage *page)
+static void put_fields(msg_sb *b, PopplerPage *page)
 {
     GList *map = poppler_page_get_form_field_mapping(page);
 
@@ -64,7 +64,7 @@ static void put_fields(msg_tbuf *b, PopplerPage *page)
 }
 
 /* put_annots - the notes people attach to a page */
-static void put_annots(msg_tbuf *b, PopplerPage *page)
+static void put_annots(msg_sb *b, PopplerPage *page)
 {
     GList *map = poppler_page_get_annot_mapping(page);
 
@@ -74,7 +74,7 @@ static void put_annots(msg_tbuf *b, PopplerPage *page)
 }
 
 /* put_pages - every page's text, fields and notes; true if any page had text */
-static bool put_pages(msg_tbuf *b, PopplerDocument *doc)
+static bool put_pages(msg_sb *b, PopplerDocument *doc)
 {
     int n = poppler_document_get_n_pages(doc);
     size_t before = b->len;
@@ -97,9 +97,9 @@ static bool put_pages(msg_tbuf *b, PopplerDocument *doc)
 /* save_cb - poppler hands an embedded file over in blocks */
 static gboolean save_cb(const gchar *buf, gsize count, gpointer data, GError **error)
 {
-    msg_tbuf *b = data;
+    msg_sb *b = data;
 
-    msg_tbuf_put(b, buf, count);
+    msg_sb_put(b, buf, count);
     return b->err == 0;
 }
 
@@ -107,14 +107,14 @@ static gboolean save_cb(const gchar *buf, gsize count, gpointer data, GError **e
 static int put_embedded(pg_msg *msg, PopplerAttachment *att, const msg_part *part,
                         const char *seg_path, const pg_msg_limits *lim)
 {
-    msg_tbuf data;
+    msg_sb data;
     char *path;
     const char *name = att->name ? att->name : "";
     int rc = msg_extract_path(&path, seg_path, "entry", name);
 
     if (rc < 0)
         return rc == PG_ENOMEM ? rc : msg_add_uninspectable(msg, seg_path, MSG_WHY_DEPTH);
-    msg_tbuf_init(&data, lim->max_part_bytes);
+    msg_sb_init(&data, lim->max_part_bytes);
     if (!poppler_attachment_save_to_callback(att, save_cb, &data, NULL)) {
         rc = data.err == PG_ENOMEM ? PG_ENOMEM
              : msg_add_uninspectable(msg, path, data.err ? MSG_WHY_SIZE : "unparseable pdf");
@@ -123,7 +123,7 @@ static int put_embedded(pg_msg *msg, PopplerAttachment *att, const msg_part *par
                         (const unsigned char *)data.p, data.len, part->depth + 1, -1};
         rc = msg_extract_dispatch(msg, &sub, path, lim);
     }
-    msg_tbuf_free(&data);
+    msg_sb_free(&data);
     free(path);
     return rc;
 }
@@ -159,19 +159,19 @@ int msg_extract_pdf(pg_msg *msg, const msg_part *part, const char *seg_path,
     GError *err = NULL;
     GBytes *bytes = g_bytes_new_static(part->data, part->len);
     PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
-    msg_tbuf b;
+    msg_sb b;
 
     g_bytes_unref(bytes);
     if (!doc)
         return open_failed(msg, seg_path, err);
-    msg_tbuf_init(&b, lim->max_decoded_bytes - msg->decoded_bytes);
+    msg_sb_init(&b, lim->max_decoded_bytes - msg->decoded_bytes);
     bool has_text = put_pages(&b, doc);
-    int rc = msg_extract_emit_tbuf(msg, seg_path, &b, lim);
+    int rc = msg_extract_emit_sb(msg, seg_path, &b, lim);
     if (rc == 0 && !has_text && !b.err)
         rc = msg_add_uninspectable(msg, seg_path, MSG_WHY_NO_TEXT);
     if (rc == 0)
         rc = put_attachments(msg, doc, part, seg_path, lim);
-    msg_tbuf_free(&b);
+    msg_sb_free(&b);
     g_object_unref(doc);
     return rc;
 }

@@ -40,7 +40,7 @@ struct rtf_group {
 struct rtf {
     const unsigned char *s;
     size_t n, i;
-    msg_tbuf *out;
+    msg_sb *out;
     struct rtf_group g[RTF_MAX_DEPTH];
     unsigned depth;
     unsigned fallback;      /* characters still to skip after \uN */
@@ -57,7 +57,7 @@ static void put_char(struct rtf *r, unsigned long cp)
         r->fallback--;
         return;
     }
-    msg_tbuf_putcp(r->out, cp);
+    msg_sb_putcp(r->out, cp);
 }
 
 /* put_unicode - a \uN unit; surrogate halves wait for their partner */
@@ -91,7 +91,7 @@ static bool is_skip_word(const char *w)
 static void put_break(struct rtf *r, char c)
 {
     if (!r->g[r->depth].skip)
-        msg_tbuf_break(r->out, c);
+        msg_sb_break(r->out, c);
 }
 
 /* skip_bin - \binN: N raw bytes that are not text, and must be there */
@@ -218,12 +218,12 @@ static void rtf_run(struct rtf *r)
 int msg_extract_rtf(pg_msg *msg, const msg_part *part, const char *seg_path,
                     const pg_msg_limits *lim)
 {
-    msg_tbuf out;
+    msg_sb out;
     struct rtf *r = calloc(1, sizeof(*r));
 
     if (!r)
         return PG_ENOMEM;
-    msg_tbuf_init(&out, lim->max_decoded_bytes - msg->decoded_bytes);
+    msg_sb_init(&out, lim->max_decoded_bytes - msg->decoded_bytes);
     r->s = part->data;
     r->n = part->len;
     r->out = &out;
@@ -231,9 +231,9 @@ int msg_extract_rtf(pg_msg *msg, const msg_part *part, const char *seg_path,
     rtf_run(r);
     bool bad = r->bad || memmem(part->data, part->len < 16 ? part->len : 16, "{\\rtf", 5) == NULL;
     free(r);
-    int rc = msg_extract_emit_tbuf(msg, seg_path, &out, lim);
+    int rc = msg_extract_emit_sb(msg, seg_path, &out, lim);
     if (rc == 0 && bad)
         rc = msg_add_uninspectable(msg, seg_path, "unparseable rtf");
-    msg_tbuf_free(&out);
+    msg_sb_free(&out);
     return rc;
 }

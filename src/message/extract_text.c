@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * extract_text.c - text and CSV attachments to UTF-8, and the text
- * builder every extractor writes into.
+ * lenient UTF-8 appender every extractor writes with.
  *
  * A part reaches us as bytes without a charset (the walker passes only the
  * type), so the bytes decide: a UTF-16 byte-order mark, or a UTF-16 shape
@@ -9,9 +9,6 @@
  * UTF-8 where it is valid and as windows-1252 byte by byte where it is not,
  * which is what mislabeled mail almost always is. Digits and separators,
  * what the detectors care about, come through any of these unchanged.
- *
- * Invariant: a msg_tbuf never holds more than its max bytes; the first
- * failure (PG_ENOMEM or PG_ETOOBIG) sticks and later appends do nothing.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,85 +29,6 @@ static const uint16_t cp1252_c1[32] = {
 unsigned long msg_cp1252(unsigned char c)
 {
     return c >= 0x80 && c < 0xA0 ? cp1252_c1[c - 0x80] : c;
-}
-
-/* msg_tbuf_init - an empty builder that refuses to grow past max bytes */
-void msg_tbuf_init(msg_tbuf *b, size_t max)
-{
-    memset(b, 0, sizeof(*b));
-    b->max = max;
-}
-
-/* tbuf_reserve - room for n more bytes plus a NUL, or a sticky error */
-static int tbuf_reserve(msg_tbuf *b, size_t n)
-{
-    if (b->err)
-        return b->err;
-    if (n > b->max - b->len || b->len > b->max)
-        return b->err = PG_ETOOBIG;
-    if (b->len + n + 1 <= b->cap)
-        return 0;
-    size_t ncap = b->cap ? b->cap : 256;
-    while (ncap < b->len + n + 1)
-        ncap = ncap > SIZE_MAX / 2 ? SIZE_MAX : ncap * 2;
-    char *p = realloc(b->p, ncap);
-    if (!p)
-        return b->err = PG_ENOMEM;
-    b->p = p;
-    b->cap = ncap;
-    return 0;
-}
-
-/* msg_tbuf_put - append n bytes */
-void msg_tbuf_put(msg_tbuf *b, const char *s, size_t n)
-{
-    if (n == 0 || tbuf_reserve(b, n) < 0)
-        return;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-/* msg_tbuf_putc - append one byte */
-void msg_tbuf_putc(msg_tbuf *b, char c)
-{
-    msg_tbuf_put(b, &c, 1);
-}
-
-/* msg_tbuf_putcp - append a code point as UTF-8; invalid ones become U+FFFD */
-void msg_tbuf_putcp(msg_tbuf *b, unsigned long cp)
-{
-    utf8proc_uint8_t enc[4];
-
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        cp = 0xFFFD;
-    utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)cp, enc);
-    msg_tbuf_put(b, (const char *)enc, (size_t)n);
-}
-
-/* msg_tbuf_break - end a line or a cell, without stacking separators: a
- * trailing space or tab gives way to a newline, and nothing precedes the
- * first text */
-void msg_tbuf_break(msg_tbuf *b, char c)
-{
-    if (b->len == 0 || b->err)
-        return;
-    char *last = &b->p[b->len - 1];
-    if (*last == '\n' || *last == c)
-        return;
-    if (*last == ' ' || *last == '\t') {
-        *last = c;
-        return;
-    }
-    msg_tbuf_putc(b, c);
-}
-
-/* msg_tbuf_free - release the text; the builder may be reused after init */
-void msg_tbuf_free(msg_tbuf *b)
-{
-    free(b->p);
-    b->p = NULL;
-    b->len = b->cap = 0;
 }
 
 /* utf8_seq - length of the valid UTF-8 sequence at s, 0 if invalid */
@@ -134,8 +52,8 @@ bool msg_utf8_valid(const unsigned char *s, size_t n)
     return true;
 }
 
-/* msg_tbuf_put_lenient - bytes as UTF-8 where valid, windows-1252 where not */
-void msg_tbuf_put_lenient(msg_tbuf *b, const unsigned char *s, size_t n)
+/* msg_sb_put_lenient - bytes as UTF-8 where valid, windows-1252 where not */
+void msg_sb_put_lenient(msg_sb *b, const unsigned char *s, size_t n)
 {
     size_t i = 0, run = 0;
 
@@ -149,11 +67,11 @@ void msg_tbuf_put_lenient(msg_tbuf *b, const unsigned char *s, size_t n)
             i += k;
             continue;
         }
-        msg_tbuf_put(b, (const char *)s + run, i - run);
-        msg_tbuf_putcp(b, msg_cp1252(s[i]));
+        msg_sb_put(b, (const char *)s + run, i - run);
+        msg_sb_putcp(b, msg_cp1252(s[i]));
         run = ++i;
     }
-    msg_tbuf_put(b, (const char *)s + run, n - run);
+    msg_sb_put(b, (const char *)s + run, n - run);
 }
 
 /* utf16_order - 1 little-endian, 2 big-endian, 0 not UTF-16; *skip is the
@@ -179,7 +97,7 @@ static int utf16_order(const unsigned char *s, size_t n, size_t *skip)
 }
 
 /* put_utf16 - decode UTF-16 with surrogate pairs; lone halves become U+FFFD */
-static void put_utf16(msg_tbuf *b, const unsigned char *s, size_t n, int order)
+static void put_utf16(msg_sb *b, const unsigned char *s, size_t n, int order)
 {
     for (size_t i = 0; i + 1 < n && !b->err; i += 2) {
         unsigned long u = order == 1 ? s[i] | s[i + 1] << 8 : s[i] << 8 | s[i + 1];
@@ -191,7 +109,7 @@ static void put_utf16(msg_tbuf *b, const unsigned char *s, size_t n, int order)
                 i += 2;
             }
         }
-        msg_tbuf_putcp(b, u);
+        msg_sb_putcp(b, u);
     }
 }
 
@@ -199,20 +117,20 @@ static void put_utf16(msg_tbuf *b, const unsigned char *s, size_t n, int order)
 int msg_extract_text(pg_msg *msg, const msg_part *part, const char *seg_path,
                      const pg_msg_limits *lim)
 {
-    msg_tbuf b;
+    msg_sb b;
     size_t skip;
     const unsigned char *s = part->data;
     size_t n = part->len;
     int order = utf16_order(s, n, &skip);
 
-    msg_tbuf_init(&b, lim->max_decoded_bytes);
+    msg_sb_init(&b, lim->max_decoded_bytes);
     if (order)
         put_utf16(&b, s + skip, n - skip, order);
     else if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
-        msg_tbuf_put_lenient(&b, s + 3, n - 3);
+        msg_sb_put_lenient(&b, s + 3, n - 3);
     else
-        msg_tbuf_put_lenient(&b, s, n);
-    int rc = msg_extract_emit_tbuf(msg, seg_path, &b, lim);
-    msg_tbuf_free(&b);
+        msg_sb_put_lenient(&b, s, n);
+    int rc = msg_extract_emit_sb(msg, seg_path, &b, lim);
+    msg_sb_free(&b);
     return rc;
 }

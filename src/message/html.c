@@ -35,7 +35,7 @@
 enum html_role { ROLE_INLINE, ROLE_BLOCK, ROLE_CELL, ROLE_BREAK, ROLE_SKIP };
 
 struct html_walk {
-    msg_tbuf out;
+    msg_sb out;
     pg_range *q;
     size_t nq, capq;
     unsigned quote_depth;
@@ -71,7 +71,7 @@ static enum html_role html_role(const char *name)
 /* put_collapsed - append text, whitespace runs (and U+00A0) as one space */
 static void put_collapsed(struct html_walk *w, const char *s)
 {
-    msg_tbuf *b = &w->out;
+    msg_sb *b = &w->out;
 
     while (*s && !b->err) {
         size_t ws = 0;
@@ -87,12 +87,12 @@ static void put_collapsed(struct html_walk *w, const char *s)
         if (ws) {
             char last = b->len ? b->p[b->len - 1] : '\n';
             if (last != ' ' && last != '\n' && last != '\t')
-                msg_tbuf_putc(b, ' ');
+                msg_sb_putc(b, ' ');
             s += ws;
             continue;
         }
         size_t run = strcspn(s, " \t\n\r\f\xC2");
-        msg_tbuf_put(b, s, run ? run : 1);
+        msg_sb_put(b, s, run ? run : 1);
         s += run ? run : 1;
     }
 }
@@ -101,7 +101,7 @@ static void put_collapsed(struct html_walk *w, const char *s)
 static void put_text(struct html_walk *w, const char *s)
 {
     if (w->pre)
-        msg_tbuf_put(&w->out, s, strlen(s));
+        msg_sb_put(&w->out, s, strlen(s));
     else
         put_collapsed(w, s);
 }
@@ -163,11 +163,11 @@ static bool enter_element(struct html_walk *w, xmlNodePtr n)
     if (role == ROLE_SKIP)
         return false;
     if (role == ROLE_BLOCK)
-        msg_tbuf_break(&w->out, '\n');
+        msg_sb_break(&w->out, '\n');
     else if (role == ROLE_CELL)
-        msg_tbuf_break(&w->out, '\t');
+        msg_sb_break(&w->out, '\t');
     else if (role == ROLE_BREAK)
-        msg_tbuf_putc(&w->out, '\n');
+        msg_sb_putc(&w->out, '\n');
     for (size_t i = 0; i < sizeof(html_text_attrs) / sizeof(*html_text_attrs); i++)
         put_attr(w, n, html_text_attrs[i]);
     if (!strcmp(name, "input"))
@@ -191,7 +191,7 @@ static void leave_element(void *payload, xmlNodePtr n)
     if ((!strcmp(name, "pre") || !strcmp(name, "textarea")) && w->pre)
         w->pre--;
     if (role == ROLE_BLOCK)
-        msg_tbuf_break(&w->out, '\n');
+        msg_sb_break(&w->out, '\n');
 }
 
 /* enter - one node on the way down; true to descend into its children */
@@ -209,9 +209,9 @@ static bool enter(void *payload, xmlNodePtr n)
         return false;
     case XML_COMMENT_NODE:
         if (n->content && !is_conditional((const char *)n->content)) {
-            msg_tbuf_break(&w->out, '\n');
+            msg_sb_break(&w->out, '\n');
             put_collapsed(w, (const char *)n->content);
-            msg_tbuf_break(&w->out, '\n');
+            msg_sb_break(&w->out, '\n');
         }
         return false;
     default:
@@ -285,7 +285,7 @@ int msg_html_to_text(char **out, size_t *out_len, pg_range **quoted,
     *n_quoted = 0;
     if (len >= INT_MAX)
         return pg_error_set(PG_ETOOBIG, "html: %zu bytes", len);
-    msg_tbuf_init(&w.out, SIZE_MAX / 2);
+    msg_sb_init(&w.out, SIZE_MAX / 2);
     int rc = len ? html_parse(&doc, html, len) : 0;
     if (rc == 0 && doc)
         rc = msg_xml_walk(doc->children, enter, leave_element, &w, &w.out.err,
@@ -297,7 +297,7 @@ int msg_html_to_text(char **out, size_t *out_len, pg_range **quoted,
         rc = (w.out.p = calloc(1, 1)) ? 0 : PG_ENOMEM;
     xmlFreeDoc(doc);
     if (rc < 0) {
-        msg_tbuf_free(&w.out);
+        msg_sb_free(&w.out);
         free(w.q);
         return rc;
     }

@@ -278,7 +278,7 @@ static int reap(pid_t pid, int64_t deadline, bool *killed)
 
 /* buf_read - one read from the pipe into the growing buffer; 1 data,
  * 0 EOF, PG_ETOOBIG over cap, PG_ENOMEM, PG_EIO */
-static int buf_read(int fd, msg_tbuf *b)
+static int buf_read(int fd, msg_sb *b)
 {
     char chunk[65536];
     ssize_t k = read(fd, chunk, sizeof(chunk));
@@ -287,13 +287,13 @@ static int buf_read(int fd, msg_tbuf *b)
         return errno == EINTR || errno == EAGAIN ? 1 : PG_EIO;
     if (k == 0)
         return 0;
-    msg_tbuf_put(b, chunk, (size_t)k);
+    msg_sb_put(b, chunk, (size_t)k);
     return b->err ? b->err : 1;
 }
 
 /* collect - read the child's stream until EOF or the deadline; returns
  * NULL when the child finished cleanly, else the uninspectable reason */
-static const char *collect(int fd, pid_t pid, int64_t deadline, msg_tbuf *b)
+static const char *collect(int fd, pid_t pid, int64_t deadline, msg_sb *b)
 {
     bool killed = false;
     int rc = 1;
@@ -375,7 +375,7 @@ static int replay(pg_msg *msg, const char *buf, size_t len, const char *root,
 }
 
 /* settle - keep the child's records if they all check out, else say why */
-static int settle(pg_msg *msg, const msg_tbuf *out, const char *why,
+static int settle(pg_msg *msg, const msg_sb *out, const char *why,
                   const char *seg_path, const pg_msg_limits *lim)
 {
     if (out->err == PG_ENOMEM)
@@ -393,7 +393,7 @@ int msg_isolate_run(pg_msg *msg, const msg_part *part, const char *seg_path,
 {
     struct iso_job job;
     int fds[2];
-    msg_tbuf out;
+    msg_sb out;
 
     job_init(&job, msg, part, seg_path, lim, fn);
     if (pipe2(fds, O_CLOEXEC) < 0)
@@ -409,11 +409,11 @@ int msg_isolate_run(pg_msg *msg, const msg_part *part, const char *seg_path,
     }
     size_t budget = lim->max_decoded_bytes > msg->decoded_bytes
                         ? lim->max_decoded_bytes - msg->decoded_bytes : 0;
-    msg_tbuf_init(&out, budget > SIZE_MAX - ISO_FRAMING_SLACK ? SIZE_MAX
+    msg_sb_init(&out, budget > SIZE_MAX - ISO_FRAMING_SLACK ? SIZE_MAX
                                                               : budget + ISO_FRAMING_SLACK);
     const char *why = collect(fds[0], pid, deadline, &out);
     close(fds[0]);
     int rc = settle(msg, &out, why, seg_path, lim);
-    msg_tbuf_free(&out);
+    msg_sb_free(&out);
     return rc;
 }

@@ -78,20 +78,6 @@ typedef enum mime_enc {
  * table's [min, max] (mime_limits.c). */
 void mime_limits_clamp(pg_msg_limits *out, const pg_msg_limits *in);
 
-/* A growable byte string with a sticky error (mime_buf.c): after a failed
- * append the others do nothing, and the caller checks err once. */
-typedef struct mime_sb {
-    char *p; /* NUL-terminated when non-NULL */
-    size_t len, cap;
-    int err; /* 0 or PG_ENOMEM */
-} mime_sb;
-
-void mime_sb_put(mime_sb *b, const void *s, size_t n);
-void mime_sb_puts(mime_sb *b, const char *s);
-void mime_sb_putc(mime_sb *b, char c);
-/* Hand the string over (never NULL on success); the builder is reset. */
-int mime_sb_take(char **out, size_t *out_len, mime_sb *b);
-void mime_sb_free(mime_sb *b);
 
 /* --- the guard's view (mime_guard.c) -------------------------------------- */
 
@@ -155,20 +141,20 @@ int mime_transfer_decode(unsigned char **out, size_t *out_len, size_t *stray,
 /* --- encoders, for redaction (mime_encode.c) ----------------------------- */
 
 /* base64 in 76-letter lines, each ended by eol ("" for one line). */
-void mime_base64_encode(mime_sb *out, const unsigned char *in, size_t len,
+void mime_base64_encode(msg_sb *out, const unsigned char *in, size_t len,
                         const char *eol);
 
 /* quoted-printable; the text's own line breaks are kept. */
-void mime_qp_encode(mime_sb *out, const unsigned char *in, size_t len,
+void mime_qp_encode(msg_sb *out, const unsigned char *in, size_t len,
                     const char *eol);
 
 /* Encode as @enc; PG_EPARSE for uuencode, which is never written back. */
-int mime_transfer_encode(mime_sb *out, mime_enc enc, const unsigned char *in,
+int mime_transfer_encode(msg_sb *out, mime_enc enc, const unsigned char *in,
                          size_t len, const char *eol);
 
 /* "Name: value" and eol; a value that is not ASCII becomes folded RFC 2047
  * B words of UTF-8. */
-void mime_header_field(mime_sb *out, const char *name, const char *value,
+void mime_header_field(msg_sb *out, const char *name, const char *value,
                        size_t len, const char *eol);
 
 /* One value to mask in HTML, and its mask. */
@@ -180,7 +166,7 @@ typedef struct mime_mask_item {
 /* Mask every occurrence of each value in html (mime_htmlmask.c), also
  * where tags, entities or blank runs sit inside it. *missing counts the
  * values not found at all. Returns 0 or PG_ENOMEM. */
-int mime_html_mask(mime_sb *out, size_t *missing, const char *html, size_t hlen,
+int mime_html_mask(msg_sb *out, size_t *missing, const char *html, size_t hlen,
                    const mime_mask_item *items, size_t n);
 
 /* --- charsets (mime_charset.c) -------------------------------------------- */

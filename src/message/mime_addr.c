@@ -47,9 +47,9 @@ static void step(struct scan *sc)
 }
 
 /* put_name - decode [a, b) without quote marks and add it as one line */
-static void put_name(mime_sb *out, const char *s, size_t a, size_t b, bool comments)
+static void put_name(msg_sb *out, const char *s, size_t a, size_t b, bool comments)
 {
-    mime_sb raw = {0};
+    msg_sb raw = {0};
     int depth = 0;
 
     for (size_t i = a; i < b; i++) {
@@ -66,22 +66,22 @@ static void put_name(mime_sb *out, const char *s, size_t a, size_t b, bool comme
             else if (depth == 0)
                 continue;
         }
-        mime_sb_putc(&raw, c);
+        msg_sb_putc(&raw, c);
     }
     char *dec = NULL;
     size_t dlen = 0;
     if (raw.err || mime_rfc2047_decode(&dec, &dlen, raw.p ? raw.p : "", raw.len) < 0)
         out->err = PG_ENOMEM;
     else if (dlen) {
-        mime_sb_put(out, dec, dlen);
-        mime_sb_putc(out, '\n');
+        msg_sb_put(out, dec, dlen);
+        msg_sb_putc(out, '\n');
     }
     free(dec);
-    mime_sb_free(&raw);
+    msg_sb_free(&raw);
 }
 
 /* mailbox - one mailbox [a, b): its name, or its comments */
-static void mailbox(mime_sb *out, const char *s, size_t a, size_t b)
+static void mailbox(msg_sb *out, const char *s, size_t a, size_t b)
 {
     struct scan sc = {s, b, a, 0, 0, 0};
 
@@ -99,7 +99,7 @@ static void mailbox(mime_sb *out, const char *s, size_t a, size_t b)
 int mime_addr_names(char **out, size_t *out_len, const char *value, size_t len)
 {
     struct scan sc = {value, len, 0, 0, 0, 0};
-    mime_sb names = {0};
+    msg_sb names = {0};
     size_t start = 0;
 
     *out = NULL;
@@ -119,7 +119,7 @@ int mime_addr_names(char **out, size_t *out_len, const char *value, size_t len)
     }
     if (names.len == 0 && !names.err)
         return 0;
-    if (mime_sb_take(out, out_len, &names) < 0)
+    if (msg_sb_take(out, out_len, &names) < 0)
         return PG_ENOMEM;
     if (*out_len && (*out)[*out_len - 1] == '\n')
         (*out)[--*out_len] = '\0';

@@ -33,7 +33,7 @@ static void b64_quantum(char q[4], const unsigned char *in, size_t n)
 }
 
 /* mime_base64_encode - base64 in lines of 76, each ended by eol */
-void mime_base64_encode(mime_sb *out, const unsigned char *in, size_t len,
+void mime_base64_encode(msg_sb *out, const unsigned char *in, size_t len,
                         const char *eol)
 {
     size_t col = 0;
@@ -41,14 +41,14 @@ void mime_base64_encode(mime_sb *out, const unsigned char *in, size_t len,
     for (size_t i = 0; i < len; i += 3) {
         char q[4];
         b64_quantum(q, in + i, len - i < 3 ? len - i : 3);
-        mime_sb_put(out, q, 4);
+        msg_sb_put(out, q, 4);
         if ((col += 4) >= LINE_MAX_CHARS) {
-            mime_sb_puts(out, eol);
+            msg_sb_puts(out, eol);
             col = 0;
         }
     }
     if (col)
-        mime_sb_puts(out, eol);
+        msg_sb_puts(out, eol);
 }
 
 /* qp_literal - may this byte stand for itself at this place? */
@@ -62,7 +62,7 @@ static bool qp_literal(const unsigned char *in, size_t len, size_t i)
 }
 
 /* mime_qp_encode - quoted-printable, the text's line breaks kept */
-void mime_qp_encode(mime_sb *out, const unsigned char *in, size_t len,
+void mime_qp_encode(msg_sb *out, const unsigned char *in, size_t len,
                     const char *eol)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -71,29 +71,29 @@ void mime_qp_encode(mime_sb *out, const unsigned char *in, size_t len,
     for (size_t i = 0; i < len; i++) {
         bool crlf = in[i] == '\r' && i + 1 < len && in[i + 1] == '\n';
         if (in[i] == '\n' || crlf) {
-            mime_sb_put(out, in + i, crlf ? 2 : 1);
+            msg_sb_put(out, in + i, crlf ? 2 : 1);
             i += crlf;
             col = 0;
             continue;
         }
         size_t w = qp_literal(in, len, i) ? 1 : 3;
         if (col + w > LINE_MAX_CHARS - 1) {
-            mime_sb_putc(out, '=');
-            mime_sb_puts(out, eol);
+            msg_sb_putc(out, '=');
+            msg_sb_puts(out, eol);
             col = 0;
         }
         if (w == 1) {
-            mime_sb_putc(out, (char)in[i]);
+            msg_sb_putc(out, (char)in[i]);
         } else {
             char e[3] = {'=', hex[in[i] >> 4], hex[in[i] & 15]};
-            mime_sb_put(out, e, 3);
+            msg_sb_put(out, e, 3);
         }
         col += w;
     }
 }
 
 /* mime_transfer_encode - encode as the part was; PG_EPARSE for uuencode */
-int mime_transfer_encode(mime_sb *out, mime_enc enc, const unsigned char *in,
+int mime_transfer_encode(msg_sb *out, mime_enc enc, const unsigned char *in,
                          size_t len, const char *eol)
 {
     switch (enc) {
@@ -104,7 +104,7 @@ int mime_transfer_encode(mime_sb *out, mime_enc enc, const unsigned char *in,
         mime_qp_encode(out, in, len, eol);
         return 0;
     case MIME_ENC_IDENTITY:
-        mime_sb_put(out, in, len);
+        msg_sb_put(out, in, len);
         return 0;
     case MIME_ENC_UUENCODE:
         break;
@@ -132,25 +132,25 @@ static size_t utf8_cut(const char *s, size_t len, size_t max)
 }
 
 /* mime_header_field - "Name: value" + eol, RFC 2047 words when not ASCII */
-void mime_header_field(mime_sb *out, const char *name, const char *value,
+void mime_header_field(msg_sb *out, const char *name, const char *value,
                        size_t len, const char *eol)
 {
-    mime_sb_puts(out, name);
-    mime_sb_puts(out, ":");
+    msg_sb_puts(out, name);
+    msg_sb_puts(out, ":");
     if (is_ascii(value, len)) {
-        mime_sb_putc(out, ' ');
-        mime_sb_put(out, value, len);
+        msg_sb_putc(out, ' ');
+        msg_sb_put(out, value, len);
     }
     for (size_t i = 0; i < len && !is_ascii(value, len);) {
         size_t n = utf8_cut(value + i, len - i, 45); /* 60 letters a word */
         if (n == 0)
             n = 1;
         if (i)
-            mime_sb_puts(out, eol);
-        mime_sb_puts(out, " =?UTF-8?B?");
+            msg_sb_puts(out, eol);
+        msg_sb_puts(out, " =?UTF-8?B?");
         mime_base64_encode(out, (const unsigned char *)value + i, n, "");
-        mime_sb_puts(out, "?=");
+        msg_sb_puts(out, "?=");
         i += n;
     }
-    mime_sb_puts(out, eol);
+    msg_sb_puts(out, eol);
 }

@@ -209,7 +209,7 @@ static int by_start(const void *a, const void *b)
 
 /* mime_html_mask - mask every item's value in html; *missing counts the
  * items not found at all */
-int mime_html_mask(mime_sb *out, size_t *missing, const char *html, size_t hlen,
+int mime_html_mask(msg_sb *out, size_t *missing, const char *html, size_t hlen,
                    const mime_mask_item *items, size_t n)
 {
     struct repls rs = {0};
@@ -227,11 +227,11 @@ int mime_html_mask(mime_sb *out, size_t *missing, const char *html, size_t hlen,
     for (size_t i = 0; i < rs.n; i++) {
         if (rs.r[i].start < pos)
             continue; /* overlaps a value already masked */
-        mime_sb_put(out, html + pos, rs.r[i].start - pos);
-        mime_sb_put(out, rs.r[i].text, rs.r[i].len);
+        msg_sb_put(out, html + pos, rs.r[i].start - pos);
+        msg_sb_put(out, rs.r[i].text, rs.r[i].len);
         pos = rs.r[i].end;
     }
-    mime_sb_put(out, html + pos, hlen - pos);
+    msg_sb_put(out, html + pos, hlen - pos);
     free(rs.r);
     return out->err;
 }

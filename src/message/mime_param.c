@@ -121,19 +121,19 @@ void mime_param_shape(size_t *count, size_t *longest_name, bool *eight_bit,
 }
 
 /* put_value - append a value: escapes undone if quoted, %XX if encoded */
-static void put_value(mime_sb *b, const char *v, size_t n, bool quoted, bool enc)
+static void put_value(msg_sb *b, const char *v, size_t n, bool quoted, bool enc)
 {
     for (size_t i = 0; i < n; i++) {
         if (quoted && v[i] == '\\' && i + 1 < n) {
-            mime_sb_putc(b, v[++i]);
+            msg_sb_putc(b, v[++i]);
         } else if (enc && v[i] == '%' && i + 2 < n &&
                    mime_hex_value((unsigned char)v[i + 1]) >= 0 &&
                    mime_hex_value((unsigned char)v[i + 2]) >= 0) {
-            mime_sb_putc(b, (char)(mime_hex_value((unsigned char)v[i + 1]) << 4 |
+            msg_sb_putc(b, (char)(mime_hex_value((unsigned char)v[i + 1]) << 4 |
                                    mime_hex_value((unsigned char)v[i + 2])));
             i += 2;
         } else {
-            mime_sb_putc(b, v[i]);
+            msg_sb_putc(b, v[i]);
         }
     }
 }
@@ -173,7 +173,7 @@ static int by_number(const void *a, const void *b)
 /* join_sections - RFC 2231: sort, join, decode, convert from the charset */
 static int join_sections(char **out, struct section *sec, size_t n)
 {
-    mime_sb b = {0};
+    msg_sb b = {0};
     char cs[65] = "";
     size_t clen = 0, dlen;
 
@@ -189,7 +189,7 @@ static int join_sections(char **out, struct section *sec, size_t n)
     }
     for (size_t i = 0; i < n; i++)
         put_value(&b, sec[i].val, sec[i].len, sec[i].quoted, sec[i].enc);
-    if (mime_sb_take(out, &clen, &b) < 0)
+    if (msg_sb_take(out, &clen, &b) < 0)
         return PG_ENOMEM;
     char *u;
     int rc = mime_charset_to_utf8(&u, &dlen, NULL, cs[0] ? cs : NULL,
@@ -202,12 +202,12 @@ static int join_sections(char **out, struct section *sec, size_t n)
 /* plain_value - a plain value: unquoted, RFC 2047 words decoded */
 static int plain_value(char **out, const struct param *p)
 {
-    mime_sb b = {0};
+    msg_sb b = {0};
     char *raw;
     size_t len;
 
     put_value(&b, p->val, p->val_len, p->quoted, false);
-    if (mime_sb_take(&raw, &len, &b) < 0)
+    if (msg_sb_take(&raw, &len, &b) < 0)
         return PG_ENOMEM;
     int rc = mime_rfc2047_decode(out, &len, raw, len);
     free(raw);

@@ -33,8 +33,8 @@ struct word {
 /* A run of adjacent words in one charset and encoding family. */
 struct run {
     char cs[CS_MAX + 1];
-    mime_sb b64;   /* B text not yet decoded */
-    mime_sb bytes; /* decoded bytes */
+    msg_sb b64;   /* B text not yet decoded */
+    msg_sb bytes; /* decoded bytes */
     bool open;
 };
 
@@ -67,7 +67,7 @@ static bool parse_word(struct word *w, const char *s, size_t len, size_t i)
 }
 
 /* put_bytes - append bytes in @cs (NULL: sniffed) to out as UTF-8 */
-static void put_bytes(mime_sb *out, const char *cs, const char *s, size_t n)
+static void put_bytes(msg_sb *out, const char *cs, const char *s, size_t n)
 {
     char *u;
     size_t ulen;
@@ -78,7 +78,7 @@ static void put_bytes(mime_sb *out, const char *cs, const char *s, size_t n)
         out->err = PG_ENOMEM;
         return;
     }
-    mime_sb_put(out, u, ulen);
+    msg_sb_put(out, u, ulen);
     free(u);
 }
 
@@ -94,13 +94,13 @@ static void run_decode_b64(struct run *r)
         r->bytes.err = PG_ENOMEM;
         return;
     }
-    mime_sb_put(&r->bytes, d, dlen);
+    msg_sb_put(&r->bytes, d, dlen);
     free(d);
     r->b64.len = 0;
 }
 
 /* run_flush - convert a finished run to UTF-8 onto out */
-static void run_flush(mime_sb *out, struct run *r)
+static void run_flush(msg_sb *out, struct run *r)
 {
     if (!r->open)
         return;
@@ -113,7 +113,7 @@ static void run_flush(mime_sb *out, struct run *r)
 }
 
 /* run_add - add one word to the run, starting a new run on a new charset */
-static void run_add(mime_sb *out, struct run *r, const struct word *w)
+static void run_add(msg_sb *out, struct run *r, const struct word *w)
 {
     if (r->open && (strlen(r->cs) != w->cs_len ||
                     strncasecmp(r->cs, w->cs, w->cs_len) != 0))
@@ -124,7 +124,7 @@ static void run_add(mime_sb *out, struct run *r, const struct word *w)
         r->open = true;
     }
     if (w->enc == 'B') {
-        mime_sb_put(&r->b64, w->text, w->text_len);
+        msg_sb_put(&r->b64, w->text, w->text_len);
         return;
     }
     unsigned char *d;
@@ -134,17 +134,17 @@ static void run_add(mime_sb *out, struct run *r, const struct word *w)
         r->bytes.err = PG_ENOMEM;
         return;
     }
-    mime_sb_put(&r->bytes, d, dlen);
+    msg_sb_put(&r->bytes, d, dlen);
     free(d);
 }
 
 /* unfold - the value without line breaks, trimmed */
-static int unfold(mime_sb *u, const char *in, size_t len)
+static int unfold(msg_sb *u, const char *in, size_t len)
 {
     for (size_t i = 0; i < len; i++)
         if (in[i] != '\r' && in[i] != '\n')
-            mime_sb_putc(u, in[i]);
-    mime_sb_put(u, "", 0);
+            msg_sb_putc(u, in[i]);
+    msg_sb_put(u, "", 0);
     return u->err;
 }
 
@@ -158,7 +158,7 @@ static bool is_blank(const char *s, size_t n)
 }
 
 /* put_text - plain text between words; blanks between two words vanish */
-static void put_text(mime_sb *out, struct run *r, const char *s, size_t n, bool before_word)
+static void put_text(msg_sb *out, struct run *r, const char *s, size_t n, bool before_word)
 {
     if (n == 0 || (r->open && before_word && is_blank(s, n)))
         return;
@@ -167,7 +167,7 @@ static void put_text(mime_sb *out, struct run *r, const char *s, size_t n, bool 
 }
 
 /* decode_unfolded - the word/text loop over an unfolded value */
-static void decode_unfolded(mime_sb *out, struct run *r, const char *s, size_t len)
+static void decode_unfolded(msg_sb *out, struct run *r, const char *s, size_t len)
 {
     size_t text = 0, i = 0;
     struct word w = {0};
@@ -190,7 +190,7 @@ static void decode_unfolded(mime_sb *out, struct run *r, const char *s, size_t l
 /* mime_rfc2047_decode - unfold and decode a header value to UTF-8 */
 int mime_rfc2047_decode(char **out, size_t *out_len, const char *in, size_t len)
 {
-    mime_sb u = {0}, o = {0};
+    msg_sb u = {0}, o = {0};
     struct run r = {0};
 
     if (unfold(&u, in, len) < 0)
@@ -203,8 +203,8 @@ int mime_rfc2047_decode(char **out, size_t *out_len, const char *in, size_t len)
     decode_unfolded(&o, &r, u.p + a, b - a);
     if (r.b64.err || r.bytes.err)
         o.err = PG_ENOMEM;
-    mime_sb_free(&r.b64);
-    mime_sb_free(&r.bytes);
-    mime_sb_free(&u);
-    return mime_sb_take(out, out_len, &o);
+    msg_sb_free(&r.b64);
+    msg_sb_free(&r.bytes);
+    msg_sb_free(&u);
+    return msg_sb_take(out, out_len, &o);
 }

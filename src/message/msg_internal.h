@@ -61,6 +61,26 @@ struct pg_msg {
     size_t decoded_bytes; /* running total against max_decoded_bytes */
 };
 
+/* The room's string builder (msg_sb.c): sticky error, optional cap. A
+ * zero-initialised builder has no cap; msg_sb_init() sets one. */
+typedef struct msg_sb {
+    char *p;        /* NUL-terminated once anything was appended */
+    size_t len, cap;
+    size_t max;     /* with capped: the most bytes it may hold */
+    bool capped;
+    int err;        /* 0, PG_ENOMEM or PG_ETOOBIG; sticky */
+} msg_sb;
+
+void msg_sb_init(msg_sb *b, size_t max);
+void msg_sb_put(msg_sb *b, const void *s, size_t n);
+void msg_sb_puts(msg_sb *b, const char *s);
+void msg_sb_putc(msg_sb *b, char c);
+void msg_sb_putcp(msg_sb *b, unsigned long cp);
+void msg_sb_break(msg_sb *b, char c);
+/* Hand the string over (never NULL on success); the builder is emptied. */
+int msg_sb_take(char **out, size_t *out_len, msg_sb *b);
+void msg_sb_free(msg_sb *b);
+
 /* Append a segment; the text is copied and NUL-terminated. Returns its
  * index, or a negative pg_err. */
 int msg_add_segment(pg_msg *msg, const char *path, pg_seg_kind kind,

@@ -68,7 +68,7 @@ static int collect(struct pick **out, size_t *n, const pg_msg *msg,
 }
 
 /* mask_text - text with every pick's range replaced by its mask */
-static void mask_text(mime_sb *out, const char *text, size_t len,
+static void mask_text(msg_sb *out, const char *text, size_t len,
                       const struct pick *p, size_t n)
 {
     size_t pos = 0;
@@ -76,11 +76,11 @@ static void mask_text(mime_sb *out, const char *text, size_t len,
     for (size_t i = 0; i < n; i++) {
         if (p[i].f->f.start < pos || p[i].f->f.end > len)
             continue; /* overlapping, or beyond a clipped text */
-        mime_sb_put(out, text + pos, p[i].f->f.start - pos);
-        mime_sb_put(out, p[i].mask, p[i].mlen);
+        msg_sb_put(out, text + pos, p[i].f->f.start - pos);
+        msg_sb_put(out, p[i].mask, p[i].mlen);
         pos = p[i].f->f.end;
     }
-    mime_sb_put(out, text + pos, len - pos);
+    msg_sb_put(out, text + pos, len - pos);
 }
 
 /* body_text - the part's text, recomputed from raw, if it round-trips */
@@ -137,7 +137,7 @@ static int html_clean(const char *html, size_t len, const pg_msg *msg,
 }
 
 /* mask_html - every picked value masked in the HTML source */
-static int mask_html(mime_sb *out, const char *html, size_t len, const pg_msg *msg,
+static int mask_html(msg_sb *out, const char *html, size_t len, const pg_msg *msg,
                      const struct pick *p, size_t n)
 {
     mime_mask_item *items = calloc(n, sizeof(*items));
@@ -161,10 +161,10 @@ static int mask_html(mime_sb *out, const char *html, size_t len, const pg_msg *m
 
 /* encode_back - masked UTF-8 to the part's charset and transfer encoding */
 static int encode_back(struct edit *e, const pg_msg *msg, const msg_origin *o,
-                       const mime_sb *masked)
+                       const msg_sb *masked)
 {
     const char *eol = o->crlf ? "\r\n" : "\n";
-    mime_sb rep = {0};
+    msg_sb rep = {0};
     char *bytes;
     size_t blen;
     int rc = mime_charset_from_utf8(&bytes, &blen, o, masked->p ? masked->p : "", masked->len);
@@ -176,20 +176,20 @@ static int encode_back(struct edit *e, const pg_msg *msg, const msg_origin *o,
     rc = mime_transfer_encode(&rep, (mime_enc)o->encoding, (unsigned char *)bytes, blen, eol);
     free(bytes);
     if (rc == PG_EPARSE) {
-        mime_sb_free(&rep);
+        msg_sb_free(&rep);
         return pg_error_set(PG_ESTATE, "uuencoded parts are not redacted");
     }
     bool had_eol = o->end > o->start && msg->raw[o->end - 1] == '\n';
     if (o->encoding == MIME_ENC_BASE64 && !had_eol && rep.len >= strlen(eol))
         rep.len -= strlen(eol); /* the line break before the boundary is not ours */
-    return mime_sb_take(&e->bytes, &e->len, &rep);
+    return msg_sb_take(&e->bytes, &e->len, &rep);
 }
 
 /* edit_body - rewrite one text or HTML body */
 static int edit_body(struct edit *e, const pg_msg *msg, const msg_segment *s,
                      const struct pick *p, size_t n)
 {
-    mime_sb masked = {0};
+    msg_sb masked = {0};
     char *u = NULL;
     size_t ulen;
     int rc = body_text(&u, &ulen, msg, &s->origin);
@@ -206,7 +206,7 @@ static int edit_body(struct edit *e, const pg_msg *msg, const msg_segment *s,
     }
     if (rc == 0)
         rc = encode_back(e, msg, &s->origin, &masked);
-    mime_sb_free(&masked);
+    msg_sb_free(&masked);
     free(u);
     return rc;
 }
@@ -217,7 +217,7 @@ static int edit_subject(struct edit *e, const pg_msg *msg, const msg_segment *s,
 {
     const msg_origin *o = &s->origin;
     const char *field = msg->raw + o->start, *colon = memchr(field, ':', o->end - o->start);
-    mime_sb masked = {0}, rep = {0};
+    msg_sb masked = {0}, rep = {0};
     char *dec;
     size_t dlen;
 
@@ -237,12 +237,12 @@ static int edit_subject(struct edit *e, const pg_msg *msg, const msg_segment *s,
     mime_header_field(&rep, "Subject", masked.p ? masked.p : "", masked.len,
                       had_eol ? (o->crlf ? "\r\n" : "\n") : "");
     rc = masked.err;
-    mime_sb_free(&masked);
+    msg_sb_free(&masked);
     if (rc < 0) {
-        mime_sb_free(&rep);
+        msg_sb_free(&rep);
         return rc;
     }
-    return mime_sb_take(&e->bytes, &e->len, &rep);
+    return msg_sb_take(&e->bytes, &e->len, &rep);
 }
 
 /* edit_segment - the rewrite for one segment's picks, or why there is none */
@@ -289,35 +289,35 @@ static int by_start(const void *a, const void *b)
 static int splice(char **out, size_t *out_len, const pg_msg *msg, struct edit *ed,
                   size_t n)
 {
-    mime_sb b = {0};
+    msg_sb b = {0};
     size_t pos = 0;
 
     qsort(ed, n, sizeof(*ed), by_start);
     for (size_t i = 0; i < n; i++) {
         if (ed[i].start < pos || ed[i].end > msg->raw_len) {
-            mime_sb_free(&b);
+            msg_sb_free(&b);
             return pg_error_set(PG_ESTATE, "two rewrites overlap");
         }
-        mime_sb_put(&b, msg->raw + pos, ed[i].start - pos);
-        mime_sb_put(&b, ed[i].bytes, ed[i].len);
+        msg_sb_put(&b, msg->raw + pos, ed[i].start - pos);
+        msg_sb_put(&b, ed[i].bytes, ed[i].len);
         pos = ed[i].end;
     }
-    mime_sb_put(&b, msg->raw + pos, msg->raw_len - pos);
-    return mime_sb_take(out, out_len, &b);
+    msg_sb_put(&b, msg->raw + pos, msg->raw_len - pos);
+    return msg_sb_take(out, out_len, &b);
 }
 
 /* redact_chat - no raw message: the one text, masked */
 static int redact_chat(char **out, size_t *out_len, const pg_msg *msg,
                        const struct pick *p, size_t n)
 {
-    mime_sb b = {0};
+    msg_sb b = {0};
 
     for (size_t i = 0; i < n; i++)
         if (p[i].f->segment != 0)
             return pg_error_set(PG_ESTATE, "a text message has one segment");
     if (msg->n_segs)
         mask_text(&b, msg->segs[0].text, msg->segs[0].pub.len, p, n);
-    return mime_sb_take(out, out_len, &b);
+    return msg_sb_take(out, out_len, &b);
 }
 
 /* rewrite - one edit per segment with picks, then the splice */
