@@ -39,8 +39,8 @@ int pg_engine_new(pg_engine **out, const pg_engine_opts *opts)
         return pg_error_set(PG_EINVAL, "context_window must be 0..%d and min_score 0..1",
                             PG_MAX_CONTEXT_WINDOW);
     }
-    if ((rc = engine_words_compile(e)) < 0) {
-        free(e);
+    if ((rc = engine_words_compile(e)) < 0 || (rc = engine_names_index(e)) < 0) {
+        pg_engine_free(e);
         return rc;
     }
     *out = e;
@@ -53,6 +53,7 @@ void pg_engine_free(pg_engine *engine)
     if (!engine)
         return;
     hs_free_database(engine->words);
+    free(engine->name_slots);
     free(engine);
 }
 

@@ -55,6 +55,7 @@ typedef struct cand {
     uint32_t start, end;
     float score;
     bool validated;
+    bool ctx_pending;  /* context not looked up yet (see emit.c) */
     uint8_t n_context;
     uint16_t context[PG_FINDING_MAX_CONTEXT];
 } cand;
@@ -75,6 +76,8 @@ struct pg_engine {
     pg_engine_opts opts;
     hs_database_t *words;     /* literal/word database, see words.c */
     unsigned n_word_patterns;
+    uint16_t *name_slots;     /* given-name hash: index + 1, 0 = empty */
+    uint32_t name_mask;       /* slots - 1 (a power of two) */
 };
 
 struct pg_scratch {
@@ -154,6 +157,9 @@ size_t recog_ipv6_at(scan_ctx *ctx, size_t pos);
 
 /* scan.c: the digit/'@' sweep over the whole view. */
 void engine_sweep(scan_ctx *ctx);
+
+/* recog_person.c: hash the given-name dictionary into the engine. */
+int engine_names_index(pg_engine *engine);
 
 /* words.c: compile the word database; run it and dispatch the hits. */
 int engine_words_compile(pg_engine *engine);

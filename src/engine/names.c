@@ -19,9 +19,9 @@
  *	written for piiguard, not taken from a name-list file. Each is spelled
  *	capitalised in UTF-8 as it appears in running text.
  *
- *	Invariant: the array is sorted by bytes (strcmp), so that
- *	recog_person.c can binary-search it; tests/engine/test_accuracy_floor.c
- *	checks this. A trailing '*' marks a name that is also an everyday word
+ *	Invariant: the array is sorted by bytes (strcmp), which keeps
+ *	duplicates visible in review; tests/engine/test_accuracy_floor.c
+ *	checks this. recog_person.c hashes it once per engine. A trailing '*' marks a name that is also an everyday word
  *	or a place ("May*", "Will*", "Paris*"): it counts only with a surname
  *	after it. '*' sorts below every letter, so the order is the order of
  *	the bare names.

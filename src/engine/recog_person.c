@@ -43,6 +43,7 @@
  *	Surnames on their own ("Jensen said") and names written in lower
  *	case are not found: without a cue nothing tells them from words.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #if defined(__SSE2__)
@@ -335,22 +336,47 @@ static int name_cmp(const char *w, size_t wl, const char *entry)
     }
 }
 
-/* given_name - the dictionary entry for a word (binary search), or NULL */
-static const char *given_name(const char *w, size_t wl)
+/* name_hash - FNV-1a over a name's bytes, up to a '*' marker or the end */
+static uint32_t name_hash(const char *w, size_t wl)
 {
-    size_t lo = 0, hi = engine_n_given_names;
+    uint32_t h = 2166136261u;
 
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const char *en = engine_given_names[mid];
-        int c = w[0] != en[0] ? ((unsigned char)w[0] < (unsigned char)en[0] ? -1 : 1)
-                              : name_cmp(w, wl, en);
-        if (c == 0)
-            return engine_given_names[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
+    for (size_t k = 0; k < wl && w[k] != '*'; k++)
+        h = (h ^ (unsigned char)w[k]) * 16777619u;
+    return h;
+}
+
+/* engine_names_index - hash the given-name dictionary once per engine: a
+ * lookup was a binary search of 4,300 names for every capitalised word */
+int engine_names_index(pg_engine *e)
+{
+    size_t slots = 1;
+
+    while (slots < 2 * engine_n_given_names)
+        slots *= 2;
+    if (engine_n_given_names >= UINT16_MAX || !(e->name_slots = calloc(slots, sizeof(uint16_t))))
+        return PG_ENOMEM;
+    e->name_mask = (uint32_t)(slots - 1);
+    for (size_t i = 0; i < engine_n_given_names; i++) {
+        const char *en = engine_given_names[i];
+        uint32_t h = name_hash(en, strlen(en)) & e->name_mask;
+        while (e->name_slots[h])
+            h = (h + 1) & e->name_mask;
+        e->name_slots[h] = (uint16_t)(i + 1);
+    }
+    return 0;
+}
+
+/* given_name - the dictionary entry for a word, or NULL */
+static const char *given_name(const scan_ctx *ctx, const char *w, size_t wl)
+{
+    const pg_engine *e = ctx->engine;
+    uint32_t h = name_hash(w, wl) & e->name_mask;
+
+    for (uint16_t slot; (slot = e->name_slots[h]); h = (h + 1) & e->name_mask) {
+        const char *en = engine_given_names[slot - 1];
+        if (en[0] == w[0] && name_cmp(w, wl, en) == 0)
+            return en;
     }
     return NULL;
 }
@@ -479,11 +505,11 @@ static size_t person_at(scan_ctx *ctx, size_t b, size_t e)
     size_t h = hyphen_end(ctx, e);
     const char *entry;
 
-    if (h > e && bounded(ctx, b, h) && (entry = given_name(ctx->s + b, h - b)))
+    if (h > e && bounded(ctx, b, h) && (entry = given_name(ctx, ctx->s + b, h - b)))
         return dictionary_name(ctx, b, h, entry[h - b] == '*');
     if (e - b < 3 || !bounded(ctx, b, e))
         return e;
-    if ((entry = given_name(ctx->s + b, e - b)))
+    if ((entry = given_name(ctx, ctx->s + b, e - b)))
         return dictionary_name(ctx, b, e, entry[e - b] == '*');
     /* an ending needs a capitalised word before it or five letters */
     bool cap_before = b >= 2 && ctx->s[b - 1] == ' ' && word_before(ctx, b) < b &&
