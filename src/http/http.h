@@ -80,7 +80,7 @@ typedef struct pg_http_opts {
     const char *openapi_path; /* NULL: search (see server.c) */
     size_t max_body;          /* request body ceiling, bytes (413 above) */
     size_t timeout_s;         /* idle connection timeout, seconds */
-    size_t threads;           /* thread pool size; 0 = online CPUs */
+    size_t threads;           /* thread pool size; 0 = 8 per online CPU */
     size_t per_ip_limit;      /* concurrent connections per client address */
     size_t conn_limit;        /* concurrent connections in all */
     size_t conn_memory;       /* per-connection buffer for headers and body chunks */

@@ -11,11 +11,14 @@
  *	flight) and frees what start made.
  *
  * DESCRIPTION
- *	Threading: MHD_USE_EPOLL_INTERNAL_THREAD with a pool of one epoll
- *	thread per CPU. Each pool thread runs its own connections' checks
- *	to completion, which is what a CPU-bound check wants: no hand-off,
- *	no queue. docs/performance.md ("HTTP API") has the measurements
- *	that chose this over poll() and over a single epoll thread.
+ *	Threading: MHD_USE_EPOLL_INTERNAL_THREAD with a pool of epoll
+ *	threads, THREADS_PER_CPU per CPU by default. Each pool thread runs
+ *	its own connections' checks to completion: no hand-off, no queue.
+ *	More threads than CPUs because a check can block (the store's
+ *	durable incident write) and a thread can be preempted, and either
+ *	stalls every connection the thread owns. docs/performance.md ("HTTP
+ *	API") has the measurements that chose this over poll(), a single
+ *	epoll thread and a pool of one thread per CPU.
  *
  *	Limits: MHD enforces the idle timeout, the per-connection memory
  *	(headers and read buffer), the total and the per-address connection
@@ -51,6 +54,14 @@
 /* Documents and PEM files are small; anything larger is a wrong path. */
 #define MAX_AUX_FILE (1u << 20)
 
+/* Pool threads per CPU when --threads is 0. More threads than CPUs: a
+ * pool thread that blocks (an incident's fsync) or is preempted stalls
+ * every connection it owns; with more, smaller shares the others go on.
+ * docs/performance.md, "HTTP API", has the measurements. */
+#define THREADS_PER_CPU 8
+#define PG_STR_(x) #x
+#define PG_STR(x) PG_STR_(x)
+
 #define T(field) offsetof(pg_http_opts, field)
 static const pg_http_tunable tunables[] = {
     {"max-body", T(max_body), 4u << 20, 1024, 256u << 20,
@@ -58,7 +69,8 @@ static const pg_http_tunable tunables[] = {
      "base64 is not; larger bodies get 413"},
     {"timeout", T(timeout_s), 10, 1, 3600,
      "seconds a connection may stay idle, mid-request or between requests"},
-    {"threads", T(threads), 0, 0, 256, "worker threads; 0 = one per online CPU"},
+    {"threads", T(threads), 0, 0, 256,
+     "worker threads; 0 = " PG_STR(THREADS_PER_CPU) " per online CPU"},
     {"per-ip-limit", T(per_ip_limit), 256, 1, 65536,
      "concurrent connections from one address, so one client cannot take them all"},
     {"conn-limit", T(conn_limit), 1024, 1, 65536, "concurrent connections in all"},
@@ -237,7 +249,8 @@ static int start_daemon(pg_http *srv, const pg_http_opts *opts)
 {
     struct sockaddr_storage ss;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = opts->threads ? (unsigned)opts->threads : cpus > 0 ? (unsigned)cpus : 1;
+    unsigned threads = opts->threads ? (unsigned)opts->threads
+                                     : THREADS_PER_CPU * (unsigned)(cpus > 0 ? cpus : 1);
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     int err = parse_listen(&ss, opts->listen);
     const union MHD_DaemonInfo *di;
