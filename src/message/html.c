@@ -28,6 +28,7 @@
 #include <libxml/tree.h>
 
 #include "message/extract_int.h"
+#include "message/html5.h"
 
 /* libxml2 stops at 256; anything deeper here means the tree is corrupt. */
 #define HTML_MAX_DEPTH 512
@@ -91,9 +92,34 @@ static void put_collapsed(struct html_walk *w, const char *s)
             s += ws;
             continue;
         }
-        size_t run = strcspn(s, " \t\n\r\f\xC2");
+        char u[4];
+        size_t ul, k = *s == '&' ? msg_html5_ref(s, u, &ul) : 0;
+        if (k) {                     /* an HTML5 name libxml2 left as text */
+            msg_sb_put(b, u, ul);
+            s += k;
+            continue;
+        }
+        size_t run = strcspn(s, " \t\n\r\f\xC2&");
         msg_sb_put(b, s, run ? run : 1);
         s += run ? run : 1;
+    }
+}
+
+/* put_pre - text inside pre: verbatim but for HTML5 names (html5.c) */
+static void put_pre(struct html_walk *w, const char *s)
+{
+    char u[4];
+    size_t ul, k;
+
+    while (*s) {
+        size_t run = strcspn(s + 1, "&") + 1;
+        if (*s == '&' && (k = msg_html5_ref(s, u, &ul)) > 0) {
+            msg_sb_put(&w->out, u, ul);
+            run = k;
+        } else {
+            msg_sb_put(&w->out, s, run);
+        }
+        s += run;
     }
 }
 
@@ -101,7 +127,7 @@ static void put_collapsed(struct html_walk *w, const char *s)
 static void put_text(struct html_walk *w, const char *s)
 {
     if (w->pre)
-        msg_sb_put(&w->out, s, strlen(s));
+        put_pre(w, s);
     else
         put_collapsed(w, s);
 }

@@ -27,6 +27,7 @@
 #include <libxml/HTMLparser.h>
 #include <utf8proc.h>
 
+#include "message/html5.h"
 #include "message/mime.h"
 #include "piiguard/pg_limits.h"
 
@@ -62,8 +63,8 @@ static int32_t char_at(const char *s, size_t len, size_t i, size_t *n)
 /* entity_at - a character reference at h[i] ("&#53;", "&amp;", "&ndash;") */
 static bool entity_at(const char *h, size_t hlen, size_t i, int32_t *cp, size_t *n)
 {
-    const char *semi = memchr(h + i, ';', hlen - i < 12 ? hlen - i : 12);
-    char name[12];
+    const char *semi = memchr(h + i, ';', hlen - i < 24 ? hlen - i : 24);
+    char name[24];
 
     if (h[i] != '&' || !semi || semi == h + i + 1)
         return false;
@@ -78,10 +79,8 @@ static bool entity_at(const char *h, size_t hlen, size_t i, int32_t *cp, size_t 
     memcpy(name, h + i + 1, *n - 2);
     name[*n - 2] = '\0';
     const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)name);
-    if (!e)
-        return false;
-    *cp = (int32_t)e->value;
-    return true;
+    *cp = e ? (int32_t)e->value : msg_html5_entity(name, *n - 2); /* html5.c */
+    return *cp >= 0;
 }
 
 /* html_char - the character at h[i], entity or literal */
