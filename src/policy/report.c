@@ -109,6 +109,12 @@ static json_t *segments(const pg_msg *msg)
     return arr;
 }
 
+/* round2 - a score as people read it: 0.95, not 0.950000047683716 */
+static double round2(float score)
+{
+    return (double)(int)(score * 100.0f + 0.5f) / 100.0;
+}
+
 /* finding - one finding, masked */
 static json_t *finding(const pg_msg *msg, const pg_msg_finding *f)
 {
@@ -126,7 +132,7 @@ static json_t *finding(const pg_msg *msg, const pg_msg_finding *f)
     }
     return json_pack("{s:s, s:o?, s:I, s:I, s:f, s:b, s:o?}", "entity_type", name,
                      "segment", safe_path(msg, s->path), "start", (json_int_t)f->f.start,
-                     "end", (json_int_t)f->f.end, "score", (double)f->f.score,
+                     "end", (json_int_t)f->f.end, "score", round2(f->f.score),
                      "quoted", f->quoted, "masked", m);
 }
 
