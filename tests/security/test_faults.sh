@@ -42,7 +42,7 @@
 #              forked extractor child only.
 #
 # env: PG_BIN, PG_SOURCE_DIR (from ctest). Needs root, postfix, swaks,
-# prlimit, python3; skipped without root.
+# prlimit and setpriv (util-linux), python3; skipped without root.
 set -uo pipefail
 
 SRC=${PG_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -328,6 +328,8 @@ for i in 1 2 3 4 5 6; do touch "$T/sync/g$i/go"; done
 for p in $G; do wait "$p"; done
 wait "$MILTER_PID"
 check "G the milter stopped cleanly (status 0)" test $? -eq 0
+# smtp_client.py prints the reply to DATA's end, or to DATA itself when
+# MAIL was already refused (451 at MAIL, then 503 at DATA: still refused)
 ANSWERED=0; UNCHECKED=0; LOST=""
 for i in $(seq 16); do
     code=$(grep -o '^[245][0-9][0-9]' "$T/out/g$i.txt" | head -1)
