@@ -15,6 +15,9 @@
 #      ratio is the price of that work against a bare regex scan.
 #   4. bench/http_bench.sh and bench/gateway_bench.sh, when present and
 #      executable (written by others; their own output).
+#   4b. Messages: bench/gen_mail.py's 20 KB plain mail and 2 MB-attachment
+#      mail through build/pg_bench_msg (msgs/s, decision cost share), and
+#      the peak RSS of `piiguard check` on its 25 MB mail.
 #   5. Memory: `piiguard scan` over a 1 GB file (the corpus repeated) must
 #      stay under 64 MB RSS (/usr/bin/time -f %M); the file is deleted.
 #
@@ -112,9 +115,23 @@ rss() {
     [ "$kb" -lt "$RSS_LIMIT_KB" ]
 }
 
+# messages - the message pipeline (parse, scan, decide) on a 20 KB plain
+# mail and on a mail with a 1 MB PDF and a 1 MB DOCX, with the decision's
+# share of the time; and the peak RSS of `piiguard check` on a 25 MB mail
+messages() {
+    local dir=$OUT/mail tfile=$OUT/time.out
+    [ -s "$dir/big25m.eml" ] || python3 "$HERE/gen_mail.py" "$dir"
+    "$BUILD/pg_bench_msg" "$SRC/etc/piiguard.yaml" 3 "$dir/plain20k.eml" "$dir/attach2m.eml"
+    /usr/bin/time -o "$tfile" -f %M "$BUILD/piiguard" check --to c@customer.test \
+        "$dir/big25m.eml" >/dev/null 2>&1 || true
+    printf 'message: piiguard check of a %d MB mail: peak RSS %d KB (target 102400 KB)\n' \
+        "$(($(stat -c %s "$dir/big25m.eml") / 1000000))" "$(tail -n 1 "$tfile")"
+}
+
 corpus
 engine
 ripgrep
 ratio
+messages
 others
 rss
