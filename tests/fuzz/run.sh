@@ -44,7 +44,7 @@ for bin in "${bins[@]}"; do
     [ -d "$here/seeds/$name" ] && seeds+=("$here/seeds/$name")
     [ -d "$build/fuzz-seeds/$name" ] && seeds+=("$build/fuzz-seeds/$name")
     echo "fuzz: $name for ${secs}s"
-    if ! "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
+    if ! "$bin" -max_total_time="$secs" ${FUZZ_SEED:+-seed="$FUZZ_SEED"} -rss_limit_mb=2048 -timeout=10 \
             -artifact_prefix="$out/" -print_final_stats=1 "$corpus" "${seeds[@]}" \
             > "$out/log" 2>&1; then
         echo "fuzz: $name FAILED; see $out/log"; tail -30 "$out/log"; status=1
