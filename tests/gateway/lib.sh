@@ -31,6 +31,26 @@ gw_require() {
     [ "$(id -u)" -eq 0 ] || gw_die "a private Postfix needs root (postfix start-fg)"
 }
 
+# gw_scenario T WAIT BASE - what every gateway scenario script starts
+# with: ok/not_ok/check reporting (FAILED counts failures), cleanup of the
+# private Postfix in T on exit, the lock that keeps two scenarios off the
+# shared /tmp tree (waiting WAIT seconds), and SMTP, SINK, SECURE and MPORT
+# set to free loopback ports from BASE up.
+gw_scenario() {
+    START=$(date +%s)
+    FAILED=0
+    trap "gw_postfix_stop $1; gw_cleanup" EXIT
+    exec 9>/tmp/piiguard-gw.test.lock
+    flock -w "$2" 9 || gw_die "another gateway test holds the lock"
+    gw_free_port SMTP "$3"
+    gw_free_port SINK "$3"
+    gw_free_port SECURE "$3"
+    gw_free_port MPORT "$3"
+}
+ok() { echo "ok   - $* [$(( $(date +%s) - START ))s]"; }
+not_ok() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+
 # gw_free_port VAR LOW - set VAR to a loopback port nobody listens on (or
 # was given out before), from LOW upwards
 GW_TAKEN=""

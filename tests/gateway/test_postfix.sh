@@ -35,22 +35,7 @@ T=/tmp/piiguard-gw/test
 gw_require
 [ -x "$BIN" ] || gw_die "no binary at $BIN"
 export PATH=$PATH:/usr/sbin
-START=$(date +%s)
-
-FAILED=0
-ok() { echo "ok   - $* [$(( $(date +%s) - START ))s]"; }
-not_ok() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
-
-trap 'gw_postfix_stop $T; gw_cleanup' EXIT
-
-exec 9>/tmp/piiguard-gw.test.lock
-flock -w 120 9 || gw_die "another gateway test holds the lock"
-
-gw_free_port SMTP 25500
-gw_free_port SINK 25500
-gw_free_port SECURE 25500
-gw_free_port MPORT 25500
+gw_scenario "$T" 120 25500
 
 gw_setup "$T" "$SMTP" "$SINK" "$SECURE" "inet:127.0.0.1:$MPORT"
 mkdir -p "$T/policy" "$T/state" "$T/msg" "$T/out"

@@ -55,22 +55,8 @@ gw_require
 command -v prlimit >/dev/null || gw_die "prlimit (util-linux) is needed"
 command -v curl >/dev/null || gw_die "curl is needed"
 export PATH=$PATH:/usr/sbin
-START=$(date +%s)
 SLOW=1; [ "${PG_SANITIZE:-0}" = 1 ] && SLOW=4   # ASan: everything takes longer
-
-FAILED=0
-ok() { echo "ok   - $* [$(( $(date +%s) - START ))s]"; }
-not_ok() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
-
-trap 'gw_postfix_stop $T; gw_cleanup' EXIT
-exec 9>/tmp/piiguard-gw.test.lock
-flock -w 600 9 || gw_die "another gateway test holds the lock"
-
-gw_free_port SMTP 25600
-gw_free_port SINK 25600
-gw_free_port SECURE 25600
-gw_free_port MPORT 25600
+gw_scenario "$T" 600 25600
 gw_setup "$T" "$SMTP" "$SINK" "$SECURE" "inet:127.0.0.1:$MPORT"
 chmod 755 "$T"
 mkdir -p "$T/policy" "$T/msg" "$T/out" "$T/sync"

@@ -31,16 +31,7 @@ if [ "$(id -u)" -ne 0 ]; then echo "skip: a private Postfix needs root"; exit 0;
 . "$HERE/lib.sh"
 gw_require
 export PATH=$PATH:/usr/sbin
-START=$(date +%s)
-
-FAILED=0
-ok() { echo "ok   - $* [$(( $(date +%s) - START ))s]"; }
-not_ok() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
-
-trap 'gw_postfix_stop $T; gw_cleanup' EXIT
-exec 9>/tmp/piiguard-gw.test.lock
-flock -w 600 9 || gw_die "another gateway test holds the lock"
+gw_scenario "$T" 600 25700
 
 # ---- the seeded values, and every spelling searched for -------------------------
 SSN=536-22-1934
@@ -50,10 +41,6 @@ NAME="Philippa Quennell"
 PASSWORD='Tr0ub4dor&3x!Zq'
 LEAK_RE='536[- .]?22[- .]?1934|4539[- ]?1488[- ]?0343[- ]?6467|DE89 ?3704 ?0044 ?0532 ?0130 ?00|Quennell|Tr0ub4dor'
 
-gw_free_port SMTP 25700
-gw_free_port SINK 25700
-gw_free_port SECURE 25700
-gw_free_port MPORT 25700
 gw_setup "$T" "$SMTP" "$SINK" "$SECURE" "inet:127.0.0.1:$MPORT"
 chmod 755 "$T"
 mkdir -p "$T/policy" "$T/msg" "$T/out" "$T/client"
