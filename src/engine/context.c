@@ -11,10 +11,18 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "engine/engine_internal.h"
 
 #define CTX_STRIDE 64
+
+/* A window's bytes, and the zeroed tail that lets index_words() read
+ * whole 16-byte blocks. */
+#define WINDOW_CAP (2 * PG_MAX_CONTEXT_WINDOW + PG_MAX_MATCH_BYTES)
+#define WINDOW_PAD 16
 
 #define W(...) (const char *const[]){__VA_ARGS__, NULL}
 
@@ -91,25 +99,37 @@ const char *pg_context_word(uint16_t id)
     return ctx_words[e][i];
 }
 
-/* lower_window - copy [from, to) lower-cased into buf; returns length */
+/* lower_window - copy [from, to) lower-cased into buf and zero the
+ * padding after it; returns the length. ASCII capitals only: a byte of
+ * 0x80 or more is never part of a keyword's first byte and never alnum. */
 static size_t lower_window(const scan_ctx *ctx, size_t from, size_t to,
                            char *buf, size_t cap)
 {
-    size_t n = to - from;
+    size_t n = to - from, i = 0;
 
     if (n > cap)
         n = cap;
-    for (size_t i = 0; i < n; i++) {
+#if defined(__SSE2__)
+    const __m128i bias = _mm_set1_epi8((char)0x80), a = _mm_set1_epi8('A');
+    const __m128i lim = _mm_set1_epi8((char)(0x80 + 26)), bit = _mm_set1_epi8(0x20);
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(ctx->s + from + i));
+        __m128i up = _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(v, a), bias), lim);
+        _mm_storeu_si128((__m128i *)(buf + i), _mm_or_si128(v, _mm_and_si128(up, bit)));
+    }
+#endif
+    for (; i < n; i++) {
         unsigned char c = (unsigned char)ctx->s[from + i];
         buf[i] = (char)(c | (((unsigned)(c - 'A') < 26u) << 5));
     }
+    memset(buf + n, 0, WINDOW_PAD);
     return n;
 }
 
 /* A lower-cased window and where its words start, built once per
  * candidate so that each context word costs a few byte compares. */
 struct ctx_window {
-    char buf[2 * PG_MAX_CONTEXT_WINDOW + PG_MAX_MATCH_BYTES];
+    char buf[WINDOW_CAP + WINDOW_PAD];
     size_t n;
     uint16_t starts[64];            /* the first 64 words suffice: the
                                        window is at most 2 x 256 bytes of
@@ -130,26 +150,53 @@ struct ctx_window *engine_window_new(void)
     return malloc(sizeof(ctx_window));
 }
 
-/* index_words - record where each word of the window starts */
+/* add_start - record a word starting at i */
+static inline bool add_start(ctx_window *w, size_t i)
+{
+    unsigned char c = (unsigned char)w->buf[i];
+
+    if (w->nstarts == 64)
+        return false;
+    if (is_lower(c))
+        w->by_letter[c - 'a'] |= 1ull << w->nstarts;
+    w->starts[w->nstarts++] = (uint16_t)i;
+    return true;
+}
+
+/* index_words - record where each word of the window starts. With SSE2
+ * the word starts of 16 bytes come from one mask (alnum and not after
+ * alnum); the zeroed padding ends the last word. */
 static void index_words(ctx_window *w)
 {
-    bool prev = false;
-
     w->nstarts = 0;
     memset(w->by_letter, 0, sizeof(w->by_letter));
+#if defined(__SSE2__)
+    const __m128i bias = _mm_set1_epi8((char)0x80);
+    const __m128i a = _mm_set1_epi8('a'), lim_a = _mm_set1_epi8((char)(0x80 + 26));
+    const __m128i z = _mm_set1_epi8('0'), lim_z = _mm_set1_epi8((char)(0x80 + 10));
+    unsigned carry = 0;
+    for (size_t i = 0; i < w->n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(w->buf + i));
+        __m128i al = _mm_or_si128(
+            _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(v, a), bias), lim_a),
+            _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(v, z), bias), lim_z));
+        unsigned m = (unsigned)_mm_movemask_epi8(al);
+        unsigned st = m & ~((m << 1) | carry) & 0xFFFFu;
+        carry = m >> 15;
+        for (; st; st &= st - 1)
+            if (!add_start(w, i + (size_t)__builtin_ctz(st)))
+                return;
+    }
+#else
+    bool prev = false;
     for (size_t i = 0; i < w->n; i++) {
         unsigned char c = (unsigned char)w->buf[i];
-        bool lower = (unsigned)(c - 'a') < 26u;
-        bool alnum = lower || (unsigned)(c - '0') < 10u;
-        if (alnum && !prev) {
-            if (w->nstarts == 64)
-                break;
-            if (lower)
-                w->by_letter[c - 'a'] |= 1ull << w->nstarts;
-            w->starts[w->nstarts++] = (uint16_t)i;
-        }
+        bool alnum = is_lower(c) || is_digit(c);
+        if (alnum && !prev && !add_start(w, i))
+            return;
         prev = alnum;
     }
+#endif
 }
 
 /* word_in - does kw occur in the window as a whole word (or phrase)?
@@ -193,7 +240,7 @@ static void build_window(const scan_ctx *ctx, size_t start, size_t end, ctx_wind
     if (end == start) /* a cluster window: reach its far side too */
         to = ctx->unit_end + ctx->engine->opts.context_window < ctx->n
                  ? ctx->unit_end + ctx->engine->opts.context_window : ctx->n;
-    w->n = lower_window(ctx, from, to, w->buf, sizeof(w->buf));
+    w->n = lower_window(ctx, from, to, w->buf, WINDOW_CAP);
     for (size_t i = start - from; i < end - from && i < w->n; i++)
         w->buf[i] = ' ';
     index_words(w);
@@ -258,7 +305,7 @@ bool engine_words_near(const scan_ctx *ctx, size_t from, size_t to,
 {
     ctx_window w;
 
-    w.n = lower_window(ctx, from, to, w.buf, sizeof(w.buf));
+    w.n = lower_window(ctx, from, to, w.buf, WINDOW_CAP);
     index_words(&w);
     for (unsigned k = 0; words[k]; k++)
         if (word_in(&w, words[k]))

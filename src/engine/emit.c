@@ -78,20 +78,6 @@ void engine_emit(scan_ctx *ctx, pg_entity entity, size_t start, size_t end,
     set_context(ctx, c, nc, ids);
 }
 
-/* by_start - order candidates by start, then best first */
-static int by_start(const void *pa, const void *pb)
-{
-    const cand *a = pa, *b = pb;
-
-    if (a->start != b->start)
-        return a->start < b->start ? -1 : 1;
-    if (a->score != b->score)
-        return a->score > b->score ? -1 : 1;
-    if (a->validated != b->validated)
-        return a->validated ? -1 : 1;
-    return (a->end - a->start) > (b->end - b->start) ? -1 : 1;
-}
-
 /* better - does a beat b when they overlap? */
 static bool better(const cand *a, const cand *b)
 {
@@ -108,9 +94,6 @@ static size_t resolve(const scan_ctx *ctx, cand *c, size_t n)
 {
     size_t out = 0;
 
-    if (n == 0)
-        return 0; /* qsort(NULL, 0, ...) is undefined */
-    qsort(c, n, sizeof(*c), by_start);
     for (size_t i = 0; i < n; i++) {
         if (out && c[i].start < c[out - 1].end) {
             finish(ctx, &c[i]);
@@ -128,8 +111,13 @@ static size_t resolve(const scan_ctx *ctx, cand *c, size_t n)
 int engine_deliver(scan_ctx *ctx, const char *orig, pg_finding_cb cb, void *payload)
 {
     pg_scratch *s = ctx->scratch;
-    size_t n = resolve(ctx, s->cands, s->n_cands);
+    int rc;
+
     (void)orig;
+    engine_end_run(s);
+    if ((rc = engine_sort_cands(s, s->run_end, s->n_runs)) < 0)
+        return rc;
+    size_t n = resolve(ctx, s->cands, s->n_cands);
 
     for (size_t i = 0; i < n; i++) {
         cand *c = &s->cands[i];
@@ -144,8 +132,7 @@ int engine_deliver(scan_ctx *ctx, const char *orig, pg_finding_cb cb, void *payl
         };
         for (unsigned k = 0; k < c->n_context; k++)
             f.context[k] = c->context[k];
-        int rc = cb(&f, payload);
-        if (rc)
+        if ((rc = cb(&f, payload)))
             return rc;
     }
     return 0;

@@ -87,6 +87,7 @@ void pg_scratch_free(pg_scratch *scratch)
     free(scratch->norm);
     free(scratch->shifts);
     free(scratch->cands);
+    free(scratch->sort_tmp);
     free(scratch->hits);
     free(scratch->win);
     free(scratch);
@@ -104,9 +105,11 @@ int pg_engine_scan(const pg_engine *engine, pg_scratch *scratch,
     scratch->n_cands = 0;
     scratch->n_hits = 0;
     scratch->err = 0;
+    scratch->n_runs = 0;
     if ((rc = engine_normalize(scratch, buf, len, &ctx.s, &ctx.n)) < 0)
         return rc;
     engine_sweep(&ctx);
+    engine_end_run(scratch);
     if ((rc = engine_words_scan(&ctx)) < 0)
         return rc;
     if (scratch->err)

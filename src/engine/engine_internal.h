@@ -72,13 +72,23 @@ typedef struct shift {
     int64_t delta;
 } shift;
 
+/* Word lists recog_person.c consults for every capitalised word. */
+#define ENGINE_NAME_LISTS 6
+
 struct pg_engine {
     pg_engine_opts opts;
     hs_database_t *words;     /* literal/word database, see words.c */
     unsigned n_word_patterns;
     uint16_t *name_slots;     /* given-name hash: index + 1, 0 = empty */
     uint32_t name_mask;       /* slots - 1 (a power of two) */
+    /* Bloom filters of recog_person.c's word lists and surname endings:
+     * most capitalised words are in none, and one bit test says so. */
+    uint64_t name_list_bloom[ENGINE_NAME_LISTS][16];
+    uint64_t ending_bloom[16];
 };
+
+/* Passes that emit candidates: sweep, word pass, name sweep (+1 spare). */
+#define ENGINE_MAX_RUNS 4
 
 struct pg_scratch {
     const pg_engine *engine;
@@ -93,7 +103,22 @@ struct pg_scratch {
     size_t n_hits, cap_hits;
     int err;                  /* sticky: PG_ENOMEM once an append failed */
     struct ctx_window *win;   /* context window cache, see context.c */
+    /* Where each pass's candidates end: the nearly sorted runs that
+     * cand_sort.c merges. */
+    size_t run_end[ENGINE_MAX_RUNS];
+    unsigned n_runs;
+    cand *sort_tmp;           /* merge buffer, see cand_sort.c */
+    size_t cap_sort_tmp;
 };
+
+/* engine_end_run - the candidates emitted so far form one run */
+static inline void engine_end_run(pg_scratch *s)
+{
+    if (s->n_runs < ENGINE_MAX_RUNS)
+        s->run_end[s->n_runs++] = s->n_cands;
+    else
+        s->run_end[ENGINE_MAX_RUNS - 1] = s->n_cands; /* one longer run */
+}
 
 /* The view one scan works on. */
 typedef struct scan_ctx {
@@ -127,6 +152,11 @@ size_t engine_map_offset(const pg_scratch *scratch, size_t norm_off);
  * recognizer needs context and none is near) and the threshold. */
 void engine_emit(scan_ctx *ctx, pg_entity entity, size_t start, size_t end,
                  float base, bool validated, unsigned flags);
+
+/* cand_sort.c: the candidate order (start, then best first), and the
+ * sort of the scratch's runs into it. Returns 0 or PG_ENOMEM. */
+int cand_order(const void *a, const void *b);
+int engine_sort_cands(pg_scratch *scratch, const size_t *bounds, size_t nruns);
 
 /* emit.c: sort, resolve overlaps, map offsets, call back. */
 int engine_deliver(scan_ctx *ctx, const char *orig, pg_finding_cb cb, void *payload);

@@ -557,12 +557,3 @@ const surname_ending engine_surname_endings[] = {
 
 const size_t engine_n_surname_endings =
     sizeof engine_surname_endings / sizeof engine_surname_endings[0];
-
-/* The last bytes of the endings above: most capitalised words end in no
- * ending's last byte, and one table load sends them away. Kept in step
- * with the table by tests/engine/test_accuracy_floor.c. */
-const unsigned char engine_surname_last_byte[256] = {
-    ['a'] = 1, ['d'] = 1, ['g'] = 1, ['i'] = 1, ['k'] = 1, ['m'] = 1, ['n'] = 1,
-    ['o'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['z'] = 1,
-    [0x87] = 1 /* the ć of -ić */, [0xA1] = 1 /* the á of -ová */,
-};

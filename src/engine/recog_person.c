@@ -167,17 +167,48 @@ static bool word_char(unsigned char c)
     return is_alnum(c) || c >= 0x80 || c == '_' || c == '@';
 }
 
-/* in_list - is [i, e) one of the words? The first two bytes are
- * compared before anything else: these lists are scanned for most
- * capitalised words of a text. */
-static bool in_list(const scan_ctx *ctx, size_t i, size_t e, const char *const *list)
+/* The lists in_list() consults, by id. */
+enum name_list {
+    NL_NOT_SURNAME, NL_NOT_NAME_AFTER_CUE, NL_PLACE_AFTER, NL_ALSO_SURNAME,
+    NL_PLACE_BEFORE, NL_PARTICLES, NL_COUNT
+};
+static const char *const *const name_lists[NL_COUNT] = {
+    not_surname, not_name_after_cue, place_after, also_surname, place_before, particles,
+};
+_Static_assert(NL_COUNT == ENGINE_NAME_LISTS, "engine_internal.h sizes the filters");
+
+/* bloom_bit - a word's bit in a 1,024-bit filter: its length and its
+ * first, second and last bytes, mixed */
+static unsigned bloom_bit(const char *w, size_t len)
+{
+    uint32_t x = (uint32_t)len ^ (uint32_t)(unsigned char)w[0] << 8 ^
+                 (uint32_t)(unsigned char)(len > 1 ? w[1] : 0) << 16 ^
+                 (uint32_t)(unsigned char)w[len - 1] << 24;
+    return (x * 2654435761u) >> 22;
+}
+
+static void bloom_add(uint64_t *bloom, unsigned bit) { bloom[bit >> 6] |= 1ull << (bit & 63); }
+static bool bloom_has(const uint64_t *bloom, unsigned bit) { return bloom[bit >> 6] >> (bit & 63) & 1; }
+
+/* ending_bit - the filter bit of a word's last two bytes: every ending is
+ * at least two bytes long */
+static unsigned ending_bit(const char *w, size_t len)
+{
+    return (((uint32_t)(unsigned char)w[len - 2] << 8 | (unsigned char)w[len - 1]) *
+            2654435761u) >> 22;
+}
+
+/* in_list - is [i, e) one of the words of list l? The filter answers no
+ * for most capitalised words of a text without reading the list. */
+static bool in_list(const scan_ctx *ctx, size_t i, size_t e, enum name_list l)
 {
     size_t len = e - i;
-    char c0 = ctx->s[i], c1 = len > 1 ? ctx->s[i + 1] : '\0';
+    const char *w = ctx->s + i;
 
-    for (int k = 0; list[k]; k++)
-        if (list[k][0] == c0 && list[k][1] == c1 && strncmp(list[k], ctx->s + i, len) == 0 &&
-            list[k][len] == '\0')
+    if (len == 0 || !bloom_has(ctx->engine->name_list_bloom[l], bloom_bit(w, len)))
+        return false;
+    for (const char *const *k = name_lists[l]; *k; k++)
+        if ((*k)[0] == w[0] && strncmp(*k, w, len) == 0 && (*k)[len] == '\0')
             return true;
     return false;
 }
@@ -202,7 +233,7 @@ static size_t surname_end(const scan_ctx *ctx, size_t i)
     }
     if (!lower || (e < ctx->n && word_char((unsigned char)ctx->s[e])))
         return 0;
-    return in_list(ctx, i, e, not_surname) ? 0 : e;
+    return in_list(ctx, i, e, NL_NOT_SURNAME) ? 0 : e;
 }
 
 /* lower_word_end - end of the lower-case word at i, or 0 */
@@ -220,7 +251,7 @@ static size_t skip_particles(const scan_ctx *ctx, size_t i)
 {
     for (int k = 0; k < 2; k++) {
         size_t e = lower_word_end(ctx, i);
-        if (!e || !in_list(ctx, i, e, particles))
+        if (!e || !in_list(ctx, i, e, NL_PARTICLES))
             break;
         i = e + 1;
     }
@@ -247,7 +278,7 @@ static size_t surname_after(const scan_ctx *ctx, size_t e)
         return 0;
     size_t i = skip_particles(ctx, initial_end(ctx, e + 1));
     size_t end = surname_end(ctx, i);
-    if (!end || (in_list(ctx, i, end, place_after) && !in_list(ctx, i, end, also_surname)))
+    if (!end || (in_list(ctx, i, end, NL_PLACE_AFTER) && !in_list(ctx, i, end, NL_ALSO_SURNAME)))
         return 0; /* "Mathias Pass", "Wolfram Research" */
     size_t more = end + 1 < ctx->n && ctx->s[end] == ' ' ? surname_end(ctx, end + 1) : 0;
     if (more)
@@ -307,10 +338,10 @@ static bool in_address(const scan_ctx *ctx, size_t start, size_t end)
     size_t b = word_before(ctx, start), a = word_after(ctx, end);
 
     if (b < start && (is_digit((unsigned char)ctx->s[b]) ||
-                      in_list(ctx, b, start - 1, place_before)))
+                      in_list(ctx, b, start - 1, NL_PLACE_BEFORE)))
         return true;
     if (a > end + 1 && (is_digit((unsigned char)ctx->s[end + 1]) ||
-                        in_list(ctx, end + 1, a, place_after)))
+                        in_list(ctx, end + 1, a, NL_PLACE_AFTER)))
         return true;
     return false;
 }
@@ -347,7 +378,8 @@ static uint32_t name_hash(const char *w, size_t wl)
 }
 
 /* engine_names_index - hash the given-name dictionary once per engine: a
- * lookup was a binary search of 4,300 names for every capitalised word */
+ * lookup was a binary search of 4,300 names for every capitalised word;
+ * and fill the filters of the word lists and endings */
 int engine_names_index(pg_engine *e)
 {
     size_t slots = 1;
@@ -357,6 +389,12 @@ int engine_names_index(pg_engine *e)
     if (engine_n_given_names >= UINT16_MAX || !(e->name_slots = calloc(slots, sizeof(uint16_t))))
         return PG_ENOMEM;
     e->name_mask = (uint32_t)(slots - 1);
+    for (int l = 0; l < NL_COUNT; l++)
+        for (const char *const *k = name_lists[l]; *k; k++)
+            bloom_add(e->name_list_bloom[l], bloom_bit(*k, strlen(*k)));
+    for (size_t k = 0; k < engine_n_surname_endings; k++)
+        bloom_add(e->ending_bloom, ending_bit(engine_surname_endings[k].ending,
+                                              engine_surname_endings[k].len));
     for (size_t i = 0; i < engine_n_given_names; i++) {
         const char *en = engine_given_names[i];
         uint32_t h = name_hash(en, strlen(en)) & e->name_mask;
@@ -382,9 +420,9 @@ static const char *given_name(const scan_ctx *ctx, const char *w, size_t wl)
 }
 
 /* ending_of - the surname ending the word [w, w + wl) has, or NULL */
-static const surname_ending *ending_of(const char *w, size_t wl)
+static const surname_ending *ending_of(const scan_ctx *ctx, const char *w, size_t wl)
 {
-    if (!engine_surname_last_byte[(unsigned char)w[wl - 1]])
+    if (wl < 2 || !bloom_has(ctx->engine->ending_bloom, ending_bit(w, wl)))
         return NULL;
     for (size_t k = 0; k < engine_n_surname_endings; k++) {
         const surname_ending *se = &engine_surname_endings[k];
@@ -395,27 +433,37 @@ static const surname_ending *ending_of(const char *w, size_t wl)
     return NULL;
 }
 
-/* ends_with - does the view end with lit just before position i? */
-static bool ends_with(const scan_ctx *ctx, size_t i, const char *lit)
+/* A literal with its length, for the cue checks that run per name. */
+typedef struct lit {
+    const char *s;
+    size_t len;
+} lit;
+#define LIT(x) {x, sizeof(x) - 1}
+
+/* ends_with - does the view hold l just before position i? The last
+ * byte is compared first: it differs for nearly every literal. */
+static bool ends_with(const scan_ctx *ctx, size_t i, const lit *l)
 {
-    size_t l = strlen(lit);
-    return i >= l && memcmp(ctx->s + i - l, lit, l) == 0;
+    return i >= l->len && ctx->s[i - 1] == l->s[l->len - 1] &&
+           memcmp(ctx->s + i - l->len, l->s, l->len) == 0;
 }
 
 /* cue_before - does a cue of the word pass end right before start? Then
  * recog_person_cue() reports the name and the sweep need not. */
 static bool cue_before(const scan_ctx *ctx, size_t start)
 {
-    static const char *const cues[] = {"Dear ", "Hello ", "\nHi ", "Mr. ", "Mrs. ",
-        "Ms. ", "Dr. ", "Mrs ", "Miss ", "name is ", "I'm ", "name: ", "Name: ", NULL};
-    static const char *const signoffs[] = {"Regards,", "regards,", "Sincerely,",
-        "Thanks,", "Thank you,", "Best,", "Cheers,", "Best wishes,", NULL};
+    /* cues end in a space: compared by the byte before it */
+    static const lit cues[] = {LIT("Dear"), LIT("Hello"), LIT("\nHi"), LIT("Mr."),
+        LIT("Mrs."), LIT("Ms."), LIT("Dr."), LIT("Mrs"), LIT("Miss"), LIT("name is"),
+        LIT("I'm"), LIT("name:"), LIT("Name:")};
+    static const lit signoffs[] = {LIT("Regards,"), LIT("regards,"), LIT("Sincerely,"),
+        LIT("Thanks,"), LIT("Thank you,"), LIT("Best,"), LIT("Cheers,"), LIT("Best wishes,")};
 
     if (start == 0)
         return false;
     if (ctx->s[start - 1] == ' ')
-        for (int k = 0; cues[k]; k++)
-            if (ends_with(ctx, start, cues[k]))
+        for (size_t k = 0; k < sizeof(cues) / sizeof(cues[0]); k++)
+            if (ends_with(ctx, start - 1, &cues[k]))
                 return true;
     size_t i = start;
     while (i > 0 && (ctx->s[i - 1] == ' ' || ctx->s[i - 1] == '>'))
@@ -425,8 +473,8 @@ static bool cue_before(const scan_ctx *ctx, size_t start)
     i--;
     while (i > 0 && (ctx->s[i - 1] == ' ' || ctx->s[i - 1] == '\r'))
         i--;
-    for (int k = 0; signoffs[k]; k++)
-        if (ends_with(ctx, i, signoffs[k]))
+    for (size_t k = 0; k < sizeof(signoffs) / sizeof(signoffs[0]); k++)
+        if (ends_with(ctx, i, &signoffs[k]))
             return true;
     return false;
 }
@@ -458,8 +506,8 @@ static size_t name_word_before(const scan_ctx *ctx, size_t i)
     size_t e = i - 1;
     if (e - b <= 2 && (e - b == upper_len(ctx, b) || ctx->s[e - 1] == '.'))
         return b; /* an initial */
-    if (surname_end(ctx, b) != e || in_list(ctx, b, e, not_name_after_cue) ||
-        in_list(ctx, b, e, not_surname))
+    if (surname_end(ctx, b) != e || in_list(ctx, b, e, NL_NOT_NAME_AFTER_CUE) ||
+        in_list(ctx, b, e, NL_NOT_SURNAME))
         return i;
     return b;
 }
@@ -514,7 +562,7 @@ static size_t person_at(scan_ctx *ctx, size_t b, size_t e)
     /* an ending needs a capitalised word before it or five letters */
     bool cap_before = b >= 2 && ctx->s[b - 1] == ' ' && word_before(ctx, b) < b &&
                       upper_len(ctx, word_before(ctx, b));
-    const surname_ending *se = cap_before || e - b >= 5 ? ending_of(ctx->s + b, e - b) : NULL;
+    const surname_ending *se = cap_before || e - b >= 5 ? ending_of(ctx, ctx->s + b, e - b) : NULL;
     if (se)
         ending_name(ctx, b, e, se);
     return e;
@@ -612,7 +660,7 @@ static size_t name_at(const scan_ctx *ctx, size_t i, int max_words)
 
     for (int w = 0; w < max_words; w++) {
         size_t e = name_word_end(ctx, i);
-        if (!e || (w == 0 && in_list(ctx, i, e, not_name_after_cue)))
+        if (!e || (w == 0 && in_list(ctx, i, e, NL_NOT_NAME_AFTER_CUE)))
             break;
         end = e;
         if (e >= ctx->n || ctx->s[e] != ' ')

@@ -120,7 +120,9 @@ int engine_words_scan(scan_ctx *ctx)
                            ctx->scratch->hs, on_hit, ctx);
     if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
         return pg_error_set(PG_EINTERNAL, "hyperscan scan failed (%d)", e);
+    engine_end_run(ctx->scratch);
     if (!ctx->scratch->err)
         recog_person_sweep(ctx);
+    engine_end_run(ctx->scratch);
     return ctx->scratch->err;
 }

@@ -40,7 +40,6 @@ typedef struct surname_ending {
 } surname_ending;
 extern const surname_ending engine_surname_endings[];
 extern const size_t engine_n_surname_endings;
-extern const unsigned char engine_surname_last_byte[256]; /* 1: some ending ends so */
 
 /* recog_person.c: names among the capitalised words of the view. */
 void recog_person_sweep(scan_ctx *ctx);

@@ -82,15 +82,15 @@ static void test_names_sorted(void **state)
                      engine_given_names[i]);
 }
 
-/* test_endings_filter - every ending's last byte passes the filter */
+/* test_endings_filter - every ending's recorded length is its length
+ * (recog_person.c's filter keys on the last two bytes) */
 static void test_endings_filter(void **state)
 {
     (void)state;
     for (size_t i = 0; i < engine_n_surname_endings; i++) {
         const surname_ending *se = &engine_surname_endings[i];
         assert_int_equal(strlen(se->ending), se->len);
-        if (!engine_surname_last_byte[(unsigned char)se->ending[se->len - 1]])
-            fail_msg("engine_surname_last_byte misses the ending %s", se->ending);
+        assert_true(se->len >= 2);
     }
 }
 
