@@ -79,7 +79,8 @@ struct pg_engine {
     pg_engine_opts opts;
     hs_database_t *words;     /* literal/word database, see words.c */
     unsigned n_word_patterns;
-    uint16_t *name_slots;     /* given-name hash: index + 1, 0 = empty */
+    uint32_t *name_slots;     /* given-name hash: hash tag << 16 | index + 1,
+                                 0 = empty (see recog_person.c) */
     uint32_t name_mask;       /* slots - 1 (a power of two) */
     /* Bloom filters of recog_person.c's word lists and surname endings:
      * most capitalised words are in none, and one bit test says so. */

@@ -141,17 +141,14 @@ int engine_normalize(pg_scratch *s, const char *buf, size_t len,
     }
     if (ensure_view(s, len) < 0)
         return PG_ENOMEM;
-    memcpy(s->norm, buf, i);
-    o = i;
+    /* i is always at a change: copy the run before it whole, rewrite it,
+     * find the next. Text with a dash every line costs one memcpy per
+     * dash, not one per accented letter. */
+    size_t done = 0;
+    o = 0;
     while (i < len) {
-        unsigned char c = (unsigned char)buf[i];
-        if (c < 0x80) {
-            size_t run = first_high(buf + i, len - i);
-            memcpy(s->norm + o, buf + i, run);
-            i += run;
-            o += run;
-            continue;
-        }
+        memcpy(s->norm + o, buf + done, i - done);
+        o += i - done;
         utf8proc_int32_t cp;
         utf8proc_ssize_t cl = utf8proc_iterate((const utf8proc_uint8_t *)buf + i,
                                                (utf8proc_ssize_t)(len - i), &cp);
@@ -162,22 +159,20 @@ int engine_normalize(pg_scratch *s, const char *buf, size_t len,
             rep[0] = ' ';
             rl = 1;
         } else {
-            rl = plain_form(cp, (int)cl, rep);
+            rl = plain_form(cp, (int)cl, rep); /* >= 0: first_change said so */
         }
-        if (rl < 0) {
-            memcpy(s->norm + o, buf + i, (size_t)cl);
-            o += (size_t)cl;
-        } else {
-            memcpy(s->norm + o, rep, (size_t)rl);
-            o += (size_t)rl;
-            if (rl != cl) {
-                delta += cl - rl;
-                if (add_shift(s, o, delta) < 0)
-                    return PG_ENOMEM;
-            }
+        memcpy(s->norm + o, rep, (size_t)rl);
+        o += (size_t)rl;
+        if (rl != cl) {
+            delta += cl - rl;
+            if (add_shift(s, o, delta) < 0)
+                return PG_ENOMEM;
         }
-        i += (size_t)cl;
+        done = i + (size_t)cl;
+        i = first_change(buf, len, done);
     }
+    memcpy(s->norm + o, buf + done, len - done);
+    o += len - done;
     s->norm[o] = '\0';
     *view = s->norm;
     *view_len = o;
