@@ -149,10 +149,15 @@ void recog_date(scan_ctx *ctx, const cluster *c)
         if (numeric_date(ctx, c, a))
             engine_emit(ctx, PG_ENT_DATE_OF_BIRTH, c->g[a].start, c->g[a + 2].end,
                         DOB_BASE, true, RF_NEEDS_CONTEXT);
-    const group *g = &c->g[0];
-    size_t s, e;
-    unsigned gl = g->end - g->start;
-    if (c->ng == 1 && g->ndigit <= 2 && (gl == g->ndigit || gl == g->ndigit + 2u) &&
-        is_digit((unsigned char)ctx->s[g->start]) && worded_date(ctx, g, &s, &e))
-        engine_emit(ctx, PG_ENT_DATE_OF_BIRTH, s, e, DOB_BASE, true, RF_NEEDS_CONTEXT);
+    /* A worded date's day is a cluster's first group ("3 March 1985",
+     * "March 3, 1985") or, when a label clusters with it ("DOB 19
+     * November 1946"), its last. */
+    for (int k = 0; k < c->ng; k += c->ng > 1 ? c->ng - 1 : 1) {
+        const group *g = &c->g[k];
+        size_t s, e;
+        unsigned gl = g->end - g->start;
+        if (g->ndigit <= 2 && (gl == g->ndigit || gl == g->ndigit + 2u) &&
+            is_digit((unsigned char)ctx->s[g->start]) && worded_date(ctx, g, &s, &e))
+            engine_emit(ctx, PG_ENT_DATE_OF_BIRTH, s, e, DOB_BASE, true, RF_NEEDS_CONTEXT);
+    }
 }

@@ -102,6 +102,7 @@ static const struct pos_case positives[] = {
     {"ipv6", "addr 2001:db8::8a2e:370:7334 seen", PG_ENT_IP_ADDRESS, "2001:db8::8a2e:370:7334"},
     {"dob numeric", "DOB: 03/04/1985", PG_ENT_DATE_OF_BIRTH, "03/04/1985"},
     {"dob worded", "she was born March 3, 1985 in Ohio", PG_ENT_DATE_OF_BIRTH, "March 3, 1985"},
+    {"dob label clusters with the day", "DOB 19 November 1946", PG_ENT_DATE_OF_BIRTH, "19 November 1946"},
     {"person salutation", "Dear Maria Gonzalez,\nthanks", PG_ENT_PERSON, "Maria Gonzalez"},
     {"person signoff", "Kind regards,\nPeter Miller\n", PG_ENT_PERSON, "Peter Miller"},
     {"password", "your password: Tr0ub4dor&3 works", PG_ENT_PASSWORD, "Tr0ub4dor&3"},
