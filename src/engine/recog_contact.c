@@ -3,7 +3,9 @@
  * recog_contact.c - e-mail addresses and IP addresses.
  *
  * E-mail: from an '@', the local part runs left over [A-Za-z0-9._%+-] and
- * the domain right over labels; the last label must be 2+ letters. IPv4:
+ * the domain right over labels; the last label must be 2+ letters, a
+ * punycode label ("xn--p1ai") or a UTF-8 label ("рф"): internationalised
+ * domains (RFC 5890) and UTF-8 local parts (RFC 6531) are addresses too. IPv4:
  * four dotted groups of 0-255 that are not part of a longer dotted run and
  * not a version string ("v1.2.3.4", "version 1.2.3.4"). IPv6: a run of
  * hex digits and colons that inet_pton accepts and that holds "::" or
@@ -11,6 +13,7 @@
  */
 #include <arpa/inet.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "engine/span.h"
 
@@ -24,24 +27,81 @@ static bool is_domain_char(unsigned char c)
     return is_alnum(c) || c == '.' || c == '-';
 }
 
+/* letter_len - bytes of the UTF-8 letter, mark or digit at i, or 0 (for
+ * ASCII, invalid UTF-8 and punctuation such as the quote in "”") */
+static size_t letter_len(const scan_ctx *ctx, size_t i)
+{
+    utf8proc_int32_t cp;
+
+    if (i >= ctx->n || (unsigned char)ctx->s[i] < 0x80)
+        return 0;
+    utf8proc_ssize_t cl = utf8proc_iterate((const utf8proc_uint8_t *)ctx->s + i,
+                                           (utf8proc_ssize_t)(ctx->n - i), &cp);
+    if (cl <= 0)
+        return 0;
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ND:
+        return (size_t)cl;
+    default:
+        return 0;
+    }
+}
+
+/* letter_len_before - bytes of the UTF-8 letter ending at e, or 0 */
+static size_t letter_len_before(const scan_ctx *ctx, size_t e)
+{
+    size_t b = e;
+
+    while (b > 0 && e - b < 4 && ((unsigned char)ctx->s[b - 1] & 0xC0) == 0x80)
+        b--;
+    if (b == 0 || b == e)
+        return 0;
+    b--;
+    return letter_len(ctx, b) == e - b ? e - b : 0;
+}
+
+/* tld_ok - may [b, e) end a domain: 2+ ASCII letters, a punycode
+ * label, or a label of UTF-8 letters (2+ bytes)? */
+static bool tld_ok(const char *s, size_t b, size_t e)
+{
+    bool ascii = true, utf8 = true;
+
+    if (e - b < 2)
+        return false;
+    if (e - b >= 5 && strncmp(s + b, "xn--", 4) == 0) {
+        for (size_t k = b + 4; k < e; k++)
+            if (!is_alnum((unsigned char)s[k]) && s[k] != '-')
+                return false;
+        return true;
+    }
+    for (size_t k = b; k < e; k++) {
+        ascii = ascii && is_alpha((unsigned char)s[k]);
+        utf8 = utf8 && (unsigned char)s[k] >= 0x80;
+    }
+    return ascii || utf8;
+}
+
 /* domain_end - end of a valid domain starting at i, or 0 when invalid */
 static size_t domain_end(const scan_ctx *ctx, size_t i)
 {
     size_t e = i, last_dot = 0;
 
-    while (e < ctx->n && is_domain_char((unsigned char)ctx->s[e]) && e - i < 255)
-        e++;
+    while (e < ctx->n && e - i < 255) {
+        size_t l = is_domain_char((unsigned char)ctx->s[e]) ? 1 : letter_len(ctx, e);
+        if (!l)
+            break;
+        e += l;
+    }
     while (e > i && (ctx->s[e - 1] == '.' || ctx->s[e - 1] == '-'))
         e--;
     for (size_t k = i; k < e; k++)
         if (ctx->s[k] == '.')
             last_dot = k;
-    if (!last_dot || last_dot == i || e - last_dot - 1 < 2)
+    if (!last_dot || last_dot == i)
         return 0;
-    for (size_t k = last_dot + 1; k < e; k++)
-        if (!is_alpha((unsigned char)ctx->s[k]))
-            return 0;
-    return e;
+    return tld_ok(ctx->s, last_dot + 1, e) ? e : 0;
 }
 
 /* recog_email_at - an address around the '@' at position at */
@@ -49,8 +109,12 @@ void recog_email_at(scan_ctx *ctx, size_t at)
 {
     size_t b = at;
 
-    while (b > 0 && is_local_char((unsigned char)ctx->s[b - 1]) && at - b < 64)
-        b--;
+    while (b > 0 && at - b < 64) {
+        size_t l = is_local_char((unsigned char)ctx->s[b - 1]) ? 1 : letter_len_before(ctx, b);
+        if (!l)
+            break;
+        b -= l;
+    }
     while (b < at && ctx->s[b] == '.')
         b++;
     if (b == at)
