@@ -7,7 +7,8 @@
  *      mime - raw RFC 5322 bytes to segments with provenance
  *
  * DESCRIPTION
- *      pg_msg_parse() (mime_parse.c) runs in four steps:
+ *      pg_msg_parse() (mime_parse.c) runs in four steps over the caller's
+ *      bytes, then keeps a copy of them for redaction (pg_msg.raw):
  *
  *      1. mime_guard_run() pre-scans the raw bytes line by line, mirroring
  *         GMime's boundary rules, and builds the view GMime will parse:
@@ -97,9 +98,11 @@ typedef struct mime_view {
     bool foreign;     /* not raw at all (e.g. CMS content): never maps */
 } mime_view;
 
-/* Pre-scan msg->raw, record removals as uninspectable entries, and build
- * the view. Returns 0 or PG_ENOMEM. */
-int mime_guard_run(mime_view *out, pg_msg *msg, const pg_msg_limits *lim);
+/* Pre-scan @raw (the caller's input; the view may borrow it, so it must
+ * outlive the view), record removals as uninspectable entries in @msg, and
+ * build the view. Returns 0 or PG_ENOMEM. */
+int mime_guard_run(mime_view *out, pg_msg *msg, const char *raw, size_t len,
+                   const pg_msg_limits *lim);
 
 /* Map a view range to raw; false when a hole lies inside it. */
 bool mime_view_raw_range(const mime_view *v, size_t start, size_t end,
@@ -300,12 +303,16 @@ int mime_walk_encrypted(mime_walk *w, struct _GMimeMultipart *mp,
 int mime_walk_signed(mime_walk *w, struct _GMimeMultipart *mp,
                      const char *path, unsigned depth);
 
-/* A leaf's body, transfer-decoded (mime_leaf.c). *data is malloc'd; when
- * the body is a slice of the raw message, *origin gets its range and
- * encoding (kind stays NONE otherwise). Malformed encodings are recorded
- * as uninspectable for @path (not at all when @path is NULL). */
-int mime_leaf_decode(unsigned char **data, size_t *len, msg_origin *origin,
-                     mime_walk *w, struct _GMimePart *part, const char *path);
+/* A leaf's body, transfer-decoded (mime_leaf.c). *data is *owned
+ * (malloc'd, NUL-terminated) when there was something to decode; a body
+ * sent as is is borrowed from w->view (*owned NULL, not NUL-terminated):
+ * a 13 MB plain body is not copied just to be read. When the body is a
+ * slice of the raw message, *origin gets its range and encoding (kind
+ * stays NONE otherwise). Malformed encodings are recorded as uninspectable
+ * for @path (not at all when @path is NULL). */
+int mime_leaf_decode(const unsigned char **data, unsigned char **owned,
+                     size_t *len, msg_origin *origin, mime_walk *w,
+                     struct _GMimePart *part, const char *path);
 
 /* A leaf part: decode, check for encryption, then text, HTML or attachment. */
 int mime_leaf(mime_walk *w, struct _GMimePart *part, const char *path,

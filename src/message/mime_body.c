@@ -107,21 +107,25 @@ static int clear_armours(mime_walk *w, const char *path, const char *text, size_
     return mime_crypt_pgp_clear_armours(text, len, on_armour, &a);
 }
 
-/* add_text - the segment itself, with its origin and quoted regions */
-static int add_text(mime_walk *w, const char *path, bool html, const char *text,
+/* add_text - the segment itself, with its origin and quoted regions; the
+ * segment takes text (malloc'd, freed here when no segment is added) */
+static int add_text(mime_walk *w, const char *path, bool html, char *text,
                     size_t len, const msg_origin *origin, const pg_range *q,
                     size_t nq)
 {
-    bool ok;
-    int rc;
+    bool ok = false;
+    int rc = 0;
 
-    if (len == 0)
-        return 0;
-    w->n_content++;
-    if ((rc = mime_budget(w, path, len, &ok)) < 0 || !ok)
+    if (len > 0) {
+        w->n_content++;
+        rc = mime_budget(w, path, len, &ok);
+    }
+    if (rc < 0 || !ok) {
+        free(text);
         return rc;
-    rc = msg_add_segment(w->msg, path, html ? PG_SEG_HTML : PG_SEG_TEXT, text,
-                         len, false);
+    }
+    rc = msg_add_segment_take(w->msg, path, html ? PG_SEG_HTML : PG_SEG_TEXT, text,
+                              len, false);
     if (rc < 0)
         return rc;
     msg_segment *s = &w->msg->segs[rc];
@@ -133,8 +137,9 @@ static int add_text(mime_walk *w, const char *path, bool html, const char *text,
     return msg_quote_mark_merge(w->msg, (size_t)rc, q, nq);
 }
 
-/* add_html - HTML to text, then the segment; unparseable HTML as it is */
-static int add_html(mime_walk *w, const char *path, const char *html, size_t len,
+/* add_html - HTML to text, then the segment; unparseable HTML as it is.
+ * Takes html (malloc'd): the segment keeps it when it is scanned as is. */
+static int add_html(mime_walk *w, const char *path, char *html, size_t len,
                     const msg_origin *origin)
 {
     char *text = NULL;
@@ -142,14 +147,16 @@ static int add_html(mime_walk *w, const char *path, const char *html, size_t len
     pg_range *q = NULL;
     int rc = msg_html_to_text(&text, &tlen, &q, &nq, html, len);
 
-    if (rc == PG_EPARSE) {
-        rc = add_text(w, path, true, html, len, origin, NULL, 0);
-    } else if (rc == 0) {
+    if (rc == PG_EPARSE)
+        return add_text(w, path, true, html, len, origin, NULL, 0);
+    free(html);
+    if (rc == 0)
         rc = clip(w, path, text, &tlen);
-        while (nq > 0 && q[nq - 1].start >= tlen)
-            nq--;
-        if (rc >= 0)
-            rc = add_text(w, path, true, text, tlen, origin, q, nq);
+    while (rc >= 0 && nq > 0 && q[nq - 1].start >= tlen)
+        nq--;
+    if (rc >= 0 && text) {
+        rc = add_text(w, path, true, text, tlen, origin, q, nq);
+        text = NULL;
     }
     free(text);
     free(q);
@@ -174,14 +181,17 @@ int mime_body_add(mime_walk *w, const char *path, bool html,
         rc = mime_walk_crypt(w, path, "inline PGP");
     } else if (html) {
         rc = add_html(w, path, text, tlen, &o);
+        text = NULL;
     } else {
         rc = inline_uu(w, path, text, tlen, depth);
         if (rc >= 0)
             rc = clear_armours(w, path, text, tlen);
         if (rc >= 0)
             rc = clip(w, path, text, &tlen);
-        if (rc >= 0)
+        if (rc >= 0) {
             rc = add_text(w, path, false, text, tlen, &o, NULL, 0);
+            text = NULL;
+        }
     }
     free(text);
     return rc < 0 ? rc : 0;

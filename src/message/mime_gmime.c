@@ -2,10 +2,11 @@
 /*
  * mime_gmime.c - everything that touches GMime's parser and streams.
  *
- * GMime parses our buffer in place: a GByteArray borrows it and the memory
- * stream does not own it, so a 64 MB message is not copied a third time,
- * and every leaf's content is a substream whose bounds are offsets into
- * that buffer - which is how redaction finds a body's bytes.
+ * GMime parses the buffer it is given in place (the caller's input, or the
+ * guard's compacted copy): a GByteArray borrows it and the memory stream
+ * does not own it, so a 64 MB message is not copied again, and every
+ * leaf's content is a substream whose bounds are offsets into that buffer
+ * - which is how redaction finds a body's bytes.
  *
  * We use GMime for structure only: which entities exist, their types and
  * where their bodies are. Decoding (GMime #133, #150) and anything that

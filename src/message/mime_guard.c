@@ -443,10 +443,11 @@ static int build_view(mime_view *v, const struct guard *g)
     return 0;
 }
 
-/* mime_guard_run - pre-scan msg->raw and build GMime's view of it */
-int mime_guard_run(mime_view *out, pg_msg *msg, const pg_msg_limits *lim)
+/* mime_guard_run - pre-scan raw and build GMime's view of it */
+int mime_guard_run(mime_view *out, pg_msg *msg, const char *raw, size_t len,
+                   const pg_msg_limits *lim)
 {
-    struct guard g = {.msg = msg, .lim = lim, .raw = msg->raw, .len = msg->raw_len};
+    struct guard g = {.msg = msg, .lim = lim, .raw = raw, .len = len};
 
     scan(&g);
     pop(&g, 0);

@@ -43,16 +43,17 @@ static size_t next_line(const char *s, size_t len, size_t pos)
     return nl ? (size_t)(nl - s) + 1 : len;
 }
 
-/* subject_origin - where the top-level Subject field sits in raw */
-static void subject_origin(msg_origin *o, const pg_msg *msg)
+/* subject_origin - where the top-level Subject field sits in the view,
+ * which is the raw message itself when nothing was removed from it */
+static void subject_origin(msg_origin *o, const mime_view *v)
 {
-    const char *s = msg->raw;
-    size_t len = msg->raw_len, pos = 0;
+    const char *s = v->buf;
+    size_t len = v->len, pos = 0;
 
     if (len >= 5 && memcmp(s, "From ", 5) == 0) /* an mbox separator */
         pos = next_line(s, len, 0);
     for (; pos < len && s[pos] != '\n' && s[pos] != '\r'; pos = next_line(s, len, pos)) {
-        if (strncasecmp(s + pos, "Subject:", 8) != 0)
+        if (len - pos < 8 || strncasecmp(s + pos, "Subject:", 8) != 0)
             continue;
         size_t end = next_line(s, len, pos);
         while (end < len && (s[end] == ' ' || s[end] == '\t'))
@@ -77,8 +78,8 @@ static int add_segment(mime_walk *w, const char *path, const char *seg,
     int rc = msg_add_segment(w->msg, name, PG_SEG_HEADER, text, len, false);
     if (rc < 0)
         return rc;
-    if (subject && !*path && w->view->n_holes == 0)
-        subject_origin(&w->msg->segs[rc].origin, w->msg);
+    if (subject && !*path && w->view->n_holes == 0 && !w->view->foreign)
+        subject_origin(&w->msg->segs[rc].origin, w->view);
     return 0;
 }
 

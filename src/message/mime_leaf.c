@@ -12,7 +12,8 @@
  * are bodies; everything else goes to the extractors with its file name.
  *
  * Ownership: the decoded body lives for the duration of mime_leaf(); the
- * segments copy what they keep.
+ * segments copy what they keep. A body sent as is (7bit, 8bit, binary) is
+ * not copied at all: it is read where it stands in the view.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,8 @@ struct leaf {
     char *filename;
     char *charset;
     bool attachment;
-    unsigned char *data;
+    const unsigned char *data; /* owned, or borrowed from the view */
+    unsigned char *owned;      /* what to free; NULL when borrowed */
     size_t len;
     msg_origin origin;
 };
@@ -58,20 +60,28 @@ static mime_enc leaf_encoding(GMimePart *part)
 }
 
 /* mime_leaf_decode - the body, transfer-decoded, and where it sits */
-int mime_leaf_decode(unsigned char **data, size_t *len, msg_origin *origin,
-                     mime_walk *w, GMimePart *part, const char *path)
+int mime_leaf_decode(const unsigned char **data, unsigned char **owned,
+                     size_t *len, msg_origin *origin, mime_walk *w,
+                     GMimePart *part, const char *path)
 {
     size_t vs = 0, ve = 0, stray = 0;
     mime_enc enc = leaf_encoding(part);
     char why[600];
+    int rc = 0;
 
     memset(origin, 0, sizeof(*origin));
+    *owned = NULL;
     if (!mime_gmime_body(&vs, &ve, part, w->view))
         vs = ve = 0;
     const char *enc_text = w->view->buf + vs;
-    int rc = mime_transfer_decode(data, len, &stray, enc, enc_text, ve - vs);
+    *data = (const unsigned char *)enc_text;
+    *len = ve - vs;
+    if (enc != MIME_ENC_IDENTITY)
+        rc = mime_transfer_decode(owned, len, &stray, enc, enc_text, ve - vs);
     if (rc < 0)
         return rc;
+    if (*owned)
+        *data = *owned;
     if (ve > vs && mime_view_raw_range(w->view, vs, ve, &origin->start, &origin->end)) {
         origin->kind = MSG_ORIGIN_BODY;
         origin->encoding = (unsigned char)enc;
@@ -110,7 +120,8 @@ static int leaf_open(struct leaf *lf, mime_walk *w, GMimePart *part, const char 
     if (rc == 0 && cs && !(lf->charset = strdup(cs)))
         rc = PG_ENOMEM;
     if (rc == 0)
-        rc = mime_leaf_decode(&lf->data, &lf->len, &lf->origin, w, part, path);
+        rc = mime_leaf_decode(&lf->data, &lf->owned, &lf->len, &lf->origin, w,
+                              part, path);
     return rc;
 }
 
@@ -206,6 +217,6 @@ int mime_leaf(mime_walk *w, GMimePart *part, const char *path, unsigned depth)
         rc = leaf_dispatch(w, &lf, path, depth);
     free(lf.filename);
     free(lf.charset);
-    free(lf.data);
+    free(lf.owned);
     return rc;
 }

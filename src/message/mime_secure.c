@@ -21,18 +21,21 @@
 
 #include "message/mime.h"
 
-/* decoded - the transfer-decoded body of a leaf child, or NULL; nothing
- * is recorded, since a part that fails the check is walked again */
-static unsigned char *decoded(size_t *len, mime_walk *w, GMimeObject *obj, int *rc)
+/* decoded - the transfer-decoded body of a leaf child, or NULL, and in
+ * *owned what to free (mime_leaf_decode); nothing is recorded, since a
+ * part that fails the check is walked again */
+static const unsigned char *decoded(size_t *len, unsigned char **owned,
+                                    mime_walk *w, GMimeObject *obj, int *rc)
 {
-    unsigned char *data = NULL;
+    const unsigned char *data = NULL;
     msg_origin origin;
 
     *rc = 0;
     *len = 0;
+    *owned = NULL;
     if (!GMIME_IS_PART(obj) || GMIME_IS_MESSAGE_PART(obj))
         return NULL;
-    *rc = mime_leaf_decode(&data, len, &origin, w, GMIME_PART(obj), NULL);
+    *rc = mime_leaf_decode(&data, owned, len, &origin, w, GMIME_PART(obj), NULL);
     return *rc < 0 ? NULL : data;
 }
 
@@ -50,9 +53,11 @@ int mime_walk_encrypted(mime_walk *w, GMimeMultipart *mp, const char *path,
     mime_gmime_type(type, sizeof(type), g_mime_multipart_get_part(mp, 0));
     if (strcmp(type, "application/pgp-encrypted") != 0)
         return 0;
-    unsigned char *data = decoded(&len, w, g_mime_multipart_get_part(mp, 1), &rc);
+    unsigned char *owned;
+    const unsigned char *data = decoded(&len, &owned, w,
+                                        g_mime_multipart_get_part(mp, 1), &rc);
     bool ok = data && mime_crypt_pgp_encrypted(data, len, false);
-    free(data);
+    free(owned);
     if (rc < 0)
         return rc;
     if (!ok)
@@ -75,11 +80,12 @@ static int is_signature(bool *yes, mime_walk *w, GMimeObject *obj)
                strcmp(type, "application/x-pkcs7-signature") == 0;
     if (!pgp && !cms)
         return 0;
-    unsigned char *data = decoded(&len, w, obj, &rc);
+    unsigned char *owned;
+    const unsigned char *data = decoded(&len, &owned, w, obj, &rc);
     if (data)
         *yes = pgp ? mime_crypt_pgp_signature(data, len)
                    : mime_crypt_cms(data, len) == MIME_CRYPT_SIGNED;
-    free(data);
+    free(owned);
     return rc;
 }
 

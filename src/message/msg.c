@@ -29,22 +29,22 @@ int msg_new(pg_msg **out)
     return 0;
 }
 
-/* msg_add_segment - append a segment, copying its text */
-int msg_add_segment(pg_msg *msg, const char *path, pg_seg_kind kind,
-                    const char *text, size_t len, bool in_attachment)
+/* msg_add_segment_take - append a segment that owns text */
+int msg_add_segment_take(pg_msg *msg, const char *path, pg_seg_kind kind,
+                         char *text, size_t len, bool in_attachment)
 {
-    if (grow((void **)&msg->segs, &msg->cap_segs, msg->n_segs, sizeof(*msg->segs)) < 0)
-        return PG_ENOMEM;
-    msg_segment *s = &msg->segs[msg->n_segs];
-    memset(s, 0, sizeof(*s));
-    s->path = strdup(path);
-    s->text = malloc(len + 1);
-    if (!s->path || !s->text) {
-        free(s->path);
-        free(s->text);
+    msg_segment *s;
+    char *p = NULL;
+
+    if (grow((void **)&msg->segs, &msg->cap_segs, msg->n_segs, sizeof(*msg->segs)) < 0 ||
+        !(p = strdup(path))) {
+        free(text);
         return PG_ENOMEM;
     }
-    memcpy(s->text, text, len);
+    s = &msg->segs[msg->n_segs];
+    memset(s, 0, sizeof(*s));
+    s->path = p;
+    s->text = text;
     s->text[len] = '\0';
     s->part_id = -1;
     s->pub.kind = kind;
@@ -52,6 +52,18 @@ int msg_add_segment(pg_msg *msg, const char *path, pg_seg_kind kind,
     s->pub.in_attachment = in_attachment;
     msg->decoded_bytes += len;
     return (int)msg->n_segs++;
+}
+
+/* msg_add_segment - append a segment, copying its text */
+int msg_add_segment(pg_msg *msg, const char *path, pg_seg_kind kind,
+                    const char *text, size_t len, bool in_attachment)
+{
+    char *copy = malloc(len + 1);
+
+    if (!copy)
+        return PG_ENOMEM;
+    memcpy(copy, text, len);
+    return msg_add_segment_take(msg, path, kind, copy, len, in_attachment);
 }
 
 /* msg_add_quoted - mark a quoted region of a segment */

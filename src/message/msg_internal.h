@@ -55,7 +55,8 @@ struct pg_msg {
     size_t n_findings, cap_findings;
     char **header_names, **header_values;
     size_t n_headers, cap_headers;
-    char *raw;        /* copy of the input, for redaction */
+    char *raw;        /* copy of the input, for redaction: made when the
+                         walk is done, NULL while it runs (mime_parse.c) */
     size_t raw_len;
     bool encrypted;
     size_t decoded_bytes; /* running total against max_decoded_bytes */
@@ -85,6 +86,13 @@ void msg_sb_free(msg_sb *b);
  * index, or a negative pg_err. */
 int msg_add_segment(pg_msg *msg, const char *path, pg_seg_kind kind,
                     const char *text, size_t len, bool in_attachment);
+
+/* As msg_add_segment(), but the segment takes @text itself: malloc'd, at
+ * least len + 1 bytes (text[len] is set to NUL). The message owns it from
+ * the call on, and frees it even when the call fails: a 13 MB body is then
+ * held once, not once per step. */
+int msg_add_segment_take(pg_msg *msg, const char *path, pg_seg_kind kind,
+                         char *text, size_t len, bool in_attachment);
 
 /* Mark [start, end) of segment idx as quoted; ranges must come in order. */
 int msg_add_quoted(pg_msg *msg, size_t idx, size_t start, size_t end);
