@@ -20,12 +20,18 @@ static int count_cb(const pg_finding *f, void *payload)
     return 0;
 }
 
-static double now(void)
+static double clock_s(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+/* Wall clock is the figure the target speaks of; the thread's CPU time
+ * is printed beside it because on a shared machine the wall clock also
+ * counts the time other processes held the core. */
+static double now(void) { return clock_s(CLOCK_MONOTONIC); }
+static double cpu_now(void) { return clock_s(CLOCK_THREAD_CPUTIME_ID); }
 
 int main(int argc, char **argv)
 {
@@ -49,23 +55,27 @@ int main(int argc, char **argv)
     pg_engine *e;
     if (pg_engine_new(&e, NULL) < 0)
         return 2;
-    double best = 1e9;
+    double best = 1e9, best_cpu = 1e9;
     size_t found = 0;
     for (int r = 0; r < rounds; r++) {
         pg_stream *st;
         found = 0;
         pg_stream_new(&st, e, count_cb, &found);
-        double t0 = now();
+        double t0 = now(), c0 = cpu_now();
         for (size_t off = 0; off < len; off += 1u << 20)
             pg_stream_feed(st, buf + off, len - off < (1u << 20) ? len - off : 1u << 20);
         pg_stream_finish(st);
-        double dt = now() - t0;
+        double dt = now() - t0, dc = cpu_now() - c0;
         if (dt < best)
             best = dt;
+        if (dc < best_cpu)
+            best_cpu = dc;
         pg_stream_free(st);
     }
-    printf("engine: %.1f MB in %.3f s = %.0f MB/s single thread, %zu findings\n",
-           (double)len / 1e6, best, (double)len / 1e6 / best, found);
+    printf("engine: %.1f MB in %.3f s = %.0f MB/s single thread, %zu findings "
+           "(thread CPU time: %.0f MB/s)\n",
+           (double)len / 1e6, best, (double)len / 1e6 / best, found,
+           (double)len / 1e6 / best_cpu);
     pg_engine_free(e);
     free(buf);
     return 0;
