@@ -233,9 +233,10 @@ msg_ftype msg_extract_sniff(const msg_part *part, const char **type_name)
     return looks_like_text(part->data, part->len) ? MSG_FT_TEXT : MSG_FT_UNSUPPORTED;
 }
 
-/* msg_extract_emit - add one attachment segment within the decoded budget */
-int msg_extract_emit(pg_msg *msg, const char *seg_path, pg_seg_kind kind,
-                     const char *text, size_t len, const pg_msg_limits *lim)
+/* emit_check - 1 when text should become a segment; 0 when it is blank
+ * or over the decoded budget (then an entry says so), or an error */
+static int emit_check(pg_msg *msg, const char *seg_path, const char *text,
+                      size_t len, const pg_msg_limits *lim)
 {
     size_t blank = 0;
 
@@ -243,21 +244,39 @@ int msg_extract_emit(pg_msg *msg, const char *seg_path, pg_seg_kind kind,
         blank++;
     if (blank == len)
         return 0;
-    if (len > lim->max_decoded_bytes || msg->decoded_bytes > lim->max_decoded_bytes - len)
-        return msg_add_uninspectable(msg, seg_path, MSG_WHY_SIZE);
-    int rc = msg_add_segment(msg, seg_path, kind, text, len, true);
+    if (len <= lim->max_decoded_bytes && msg->decoded_bytes <= lim->max_decoded_bytes - len)
+        return 1;
+    int rc = msg_add_uninspectable(msg, seg_path, MSG_WHY_SIZE);
     return rc < 0 ? rc : 0;
 }
 
-/* msg_extract_emit_sb - a builder's text, or the limit that stopped it */
-int msg_extract_emit_sb(pg_msg *msg, const char *seg_path,
-                          const msg_sb *b, const pg_msg_limits *lim)
+/* msg_extract_emit - add one attachment segment within the decoded budget */
+int msg_extract_emit(pg_msg *msg, const char *seg_path, pg_seg_kind kind,
+                     const char *text, size_t len, const pg_msg_limits *lim)
 {
+    int rc = emit_check(msg, seg_path, text, len, lim);
+
+    if (rc > 0)
+        rc = msg_add_segment(msg, seg_path, kind, text, len, true);
+    return rc < 0 ? rc : 0;
+}
+
+/* msg_extract_emit_sb - a builder's text, or the limit that stopped it;
+ * the segment takes the builder's buffer rather than a copy of it */
+int msg_extract_emit_sb(pg_msg *msg, const char *seg_path, msg_sb *b,
+                        const pg_msg_limits *lim)
+{
+    char *text;
+    size_t len;
+
     if (b->err == PG_ETOOBIG)
         return msg_add_uninspectable(msg, seg_path, MSG_WHY_SIZE);
     if (b->err)
         return b->err;
-    return msg_extract_emit(msg, seg_path, PG_SEG_ATTACHMENT, b->p, b->len, lim);
+    int rc = emit_check(msg, seg_path, b->p, b->len, lim);
+    if (rc > 0 && (rc = msg_sb_take(&text, &len, b)) == 0)
+        rc = msg_add_segment_take(msg, seg_path, PG_SEG_ATTACHMENT, text, len, true);
+    return rc < 0 ? rc : 0;
 }
 
 /* clip_name - keep at most MSG_NAME_CLIP bytes of the name that starts at

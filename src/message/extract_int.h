@@ -77,9 +77,10 @@ void msg_sb_put_lenient(msg_sb *b, const unsigned char *s, size_t n);
 int msg_extract_emit(pg_msg *msg, const char *seg_path, pg_seg_kind kind,
                      const char *text, size_t len, const pg_msg_limits *lim);
 
-/* Emit a builder's text, or record why it stopped; frees nothing. */
-int msg_extract_emit_sb(pg_msg *msg, const char *seg_path,
-                          const msg_sb *b, const pg_msg_limits *lim);
+/* Emit a builder's text, or record why it stopped. The segment takes the
+ * text itself: the builder is left empty (its error, if any, stays). */
+int msg_extract_emit_sb(pg_msg *msg, const char *seg_path, msg_sb *b,
+                        const pg_msg_limits *lim);
 
 /* "<base>/<tag>:<name>" with the name made printable UTF-8 and clipped.
  * *out is malloc'd. Returns 0 or PG_ENOMEM. */
