@@ -22,6 +22,10 @@
  *   the backend: it is replaced by its keyed BLAKE2b hash (after trimming
  *   blanks and one pair of angle brackets), so the same message can still
  *   be found by whoever holds the key and the Message-ID.
+ *
+ *   The insert itself goes through the group commit (store_group.c):
+ *   pg_store_incident_add() returns once the incident is durable, or with
+ *   the error of the one transaction it shared with concurrent callers.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -61,6 +65,7 @@ static int store_new(pg_store **out, const pg_store_opts *opts)
     if (!st)
         return PG_ENOMEM;
     pthread_mutex_init(&st->lock, NULL);
+    pg_store__group_init(&st->group);
     *out = st;
     if ((err = pg_store__join_path(qdir, sizeof(qdir), opts->state_dir, "quarantine")) < 0)
         return err;
@@ -113,6 +118,7 @@ void pg_store_free(pg_store *st)
     pg_store__free_keys(st->keys);
     free(st->state_dir);
     free(st->qdir);
+    pg_store__group_destroy(&st->group);
     pthread_mutex_destroy(&st->lock);
     free(st);
 }
@@ -221,7 +227,8 @@ static int check_incident(const pg_store_incident *inc)
     return 0;
 }
 
-/* pg_store_incident_add - validate, normalise, hash the Message-ID, insert */
+/* pg_store_incident_add - validate, normalise, hash the Message-ID, then
+ * wait for the group commit that makes it durable (store_group.c) */
 int pg_store_incident_add(char id_out[PG_STORE_ID_SIZE], pg_store *st,
                           const pg_store_incident *inc)
 {
@@ -246,9 +253,7 @@ int pg_store_incident_add(char id_out[PG_STORE_ID_SIZE], pg_store *st,
     row.quarantine_id = inc->quarantine_id && *inc->quarantine_id ? inc->quarantine_id : NULL;
     row.message_id = NULL;
     row.message_id_hash = hash;
-    pthread_mutex_lock(&st->lock);
-    err = st->ops->incident_add(st->be, &row);
-    pthread_mutex_unlock(&st->lock);
+    err = pg_store__group_add(st, &row);
     if (err == 0)
         memcpy(id_out, row.id, PG_STORE_ID_SIZE);
 out:

@@ -15,6 +15,10 @@
  *   of its own for one pg_store; it must still cope with other processes
  *   (the admin CLI beside the daemon) through its database's own locking.
  *
+ *   Incidents reach the backend in groups (store_group.c): callers that
+ *   arrive while a commit is running queue up, and the first of them
+ *   commits the whole queue in one transaction once that commit is done.
+ *
  * OWNERSHIP
  *   Rows handed to a backend callback are borrowed for that call. The keys
  *   live in sodium_malloc() memory, are read-only after open and are wiped
@@ -50,10 +54,18 @@
 /* Path buffers: the state dir plus "/quarantine/" plus an id. */
 #define PG_STORE_PATH_MAX 4096
 
+/* Incidents queued for the next group commit. The HTTP pool on 2 CPUs is
+ * 16 threads, so it never fills; a milter with hundreds of connections
+ * can, and then a caller waits for the queue to be taken (the commit
+ * before it to end) instead of growing the batch or failing. */
+#define PG_STORE_BATCH_MAX 64
+
 _Static_assert(PG_STORE_CHUNK >= 4096 && PG_STORE_CHUNK <= (1u << 24),
                "records must be neither tiny nor too big to hold twice");
 _Static_assert(PG_STORE_ENVELOPE_MAX < PG_HARD_MAX_MESSAGE,
                "an envelope is a small part of what a quarantine file holds");
+_Static_assert(PG_STORE_BATCH_MAX >= 2 && PG_STORE_BATCH_MAX <= 1024,
+               "a batch must group something and stay a short transaction");
 
 /* A state as a bit, for "held or released" questions. */
 #define PG_STORE_QBIT(s) (1u << (unsigned)(s))
@@ -74,7 +86,8 @@ typedef struct store_keys {
  *
  * open          connect or open files for opts (state_dir, dsn, timeout).
  * close         release everything; be may be NULL.
- * incident_add  insert one validated incident whose id is already set.
+ * incident_add  insert n (>= 1) validated incidents, ids already set, in
+ *               one transaction: all of them or none, one durable commit.
  * incident_query  matching incidents, oldest first; msgid_hash NULL = any.
  * qitem_add     insert a quarantine row (state held) and, when
  *               item->incident_id is set, link the incident to it; atomic.
@@ -93,7 +106,7 @@ typedef struct pg_store_ops {
     const char *name;
     int (*open)(void **be_out, const pg_store_opts *opts);
     void (*close)(void *be);
-    int (*incident_add)(void *be, const pg_store_incident *inc);
+    int (*incident_add)(void *be, const pg_store_incident *const *rows, size_t n);
     int (*incident_query)(void *be, const pg_store_filter *filter,
                           const char *msgid_hash, pg_store_incident_cb cb,
                           void *payload);
@@ -111,10 +124,34 @@ typedef struct pg_store_ops {
 extern const pg_store_ops pg_store__sqlite_ops;
 extern const pg_store_ops pg_store__postgres_ops;
 
-/* The open store. `lock` guards `be` and every call through `ops`; the
- * other fields are set at open and read-only until pg_store_free(). */
+/* One caller of pg_store_incident_add() waiting for its group commit;
+ * it lives on that caller's stack until `done`. */
+typedef struct store_waiter store_waiter;
+
+/* Group commit (store_group.c). `lock` guards every field; `cond` is
+ * broadcast when the queue is taken (there is room again) and when a
+ * batch's results are in. `lock` is never held while st->lock is taken,
+ * so the committer holds only st->lock while it writes.
+ *
+ * committing  false: no batch is being written; true: a leader has taken
+ *             the queue and is writing it (new callers queue behind it).
+ * queue, n    the callers of the next batch, oldest first.
+ * commits     batches written so far (tests count them). */
+typedef struct store_group {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool committing;
+    size_t n;
+    store_waiter *queue[PG_STORE_BATCH_MAX];
+    uint64_t commits;
+} store_group;
+
+/* The open store. `lock` guards `be` and every call through `ops`;
+ * `group` has its own lock (above); the other fields are set at open and
+ * read-only until pg_store_free(). */
 struct pg_store {
     pthread_mutex_t lock;
+    store_group group;
     const pg_store_ops *ops;
     void *be;
     store_keys *keys;
@@ -139,6 +176,11 @@ int pg_store__check_text(const char *what, const char *s, bool may_be_empty);
 int pg_store__check_token(const char *what, const char *s);
 int pg_store__join_path(char *out, size_t cap, const char *dir, const char *name);
 int pg_store__write_all(int fd, const void *p, size_t n);
+
+/* store_group.c */
+void pg_store__group_init(store_group *g);
+void pg_store__group_destroy(store_group *g);
+int pg_store__group_add(pg_store *st, const pg_store_incident *row);
 
 /* store_quarantine.c */
 int pg_store__unlink_qfile(pg_store *st, const char *id);

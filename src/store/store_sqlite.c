@@ -20,7 +20,10 @@
  *
  *   One connection per pg_store, used only under the store's mutex. SQL
  *   is static: every optional filter is a bound "?N IS NULL OR ..." term,
- *   never text pasted into a statement.
+ *   never text pasted into a statement. Incidents arrive in groups
+ *   (store_group.c) and are written in one transaction per group; the
+ *   three statements of that path are compiled once at open and kept, the
+ *   rest are compiled per call.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,9 +37,17 @@
 #define STATE_BIT "(CASE state WHEN 'held' THEN 1 WHEN 'released' THEN 2 " \
                   "WHEN 'deleted' THEN 4 ELSE 8 END)"
 
+/* The connection and the incident path's kept statements (reset after
+ * every step, finalized by sq_close before the connection closes). */
 typedef struct sqlite_be {
     sqlite3 *db;
+    sqlite3_stmt *begin, *insert, *commit;
 } sqlite_be;
+
+#define INSERT_INCIDENT "INSERT INTO incidents(id, time, channel, sender, " \
+    "recipient_domains, action, rules, entity_counts, consent_claimed, severity, " \
+    "breach_notifiable, exposure, quarantine_id, message_id_hash) VALUES " \
+    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
 
 /* A caller's callback and payload, carried through each_row(). */
 typedef struct walk {
@@ -104,6 +115,16 @@ static int run(sqlite3 *db, sqlite3_stmt *st, const char *doing)
     return rc == SQLITE_DONE ? 0 : pg_store__sqlite_error(db, rc, doing);
 }
 
+/* step_kept - step a kept statement that returns no rows, then reset it */
+static int step_kept(sqlite3 *db, sqlite3_stmt *st, const char *doing)
+{
+    int rc = sqlite3_step(st);
+    int err = rc == SQLITE_DONE ? 0 : pg_store__sqlite_error(db, rc, doing);
+
+    sqlite3_reset(st);
+    return err;
+}
+
 /* each_row - call row(st, w) for every result row, then finalize */
 static int each_row(sqlite3 *db, sqlite3_stmt *st, const char *doing,
                     int (*row)(sqlite3_stmt *st, const walk *w), const walk *w)
@@ -161,6 +182,33 @@ static int configure(sqlite3 *db, const char *path, unsigned busy_ms)
     return pg_store__sqlite_migrate(db, PG_STORE_SQLITE_VERSION);
 }
 
+/* keep_statements - compile the incident path's statements once */
+static int keep_statements(sqlite_be *be)
+{
+    int err;
+
+    if ((err = prepare(be->db, &be->begin, "BEGIN IMMEDIATE", "recording incidents")) < 0 ||
+        (err = prepare(be->db, &be->insert, INSERT_INCIDENT, "recording incidents")) < 0 ||
+        (err = prepare(be->db, &be->commit, "COMMIT", "recording incidents")) < 0)
+        return err;
+    return 0;
+}
+
+/* sq_close - finalize the kept statements, close the connection (WAL is
+ * checkpointed by SQLite) */
+static void sq_close(void *p)
+{
+    sqlite_be *be = p;
+
+    if (!be)
+        return;
+    sqlite3_finalize(be->begin);
+    sqlite3_finalize(be->insert);
+    sqlite3_finalize(be->commit);
+    sqlite3_close(be->db);
+    free(be);
+}
+
 /* sq_open - create the file 0600 if allowed, open, configure */
 static int sq_open(void **be_out, const pg_store_opts *opts)
 {
@@ -176,41 +224,20 @@ static int sq_open(void **be_out, const pg_store_opts *opts)
     rc = sqlite3_open_v2(path, &be->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
     err = rc == SQLITE_OK ? configure(be->db, path, opts->busy_timeout_ms)
                           : pg_store__sqlite_error(be->db, rc, "opening the database");
-    if (err < 0) {
-        sqlite3_close(be->db);
-        free(be);
+    if (err < 0 || (err = keep_statements(be)) < 0) {
+        sq_close(be);
         return err;
     }
     *be_out = be;
     return 0;
 }
 
-/* sq_close - close the connection (WAL is checkpointed by SQLite) */
-static void sq_close(void *p)
+/* insert_incident - bind one incident to the kept INSERT and step it */
+static int insert_incident(sqlite_be *be, const pg_store_incident *inc)
 {
-    sqlite_be *be = p;
-
-    if (!be)
-        return;
-    sqlite3_close(be->db);
-    free(be);
-}
-
-/* sq_incident_add - one INSERT */
-static int sq_incident_add(void *p, const pg_store_incident *inc)
-{
-    sqlite_be *be = p;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = be->insert;
     int err;
 
-    if ((err = prepare(be->db, &st,
-                       "INSERT INTO incidents(id, time, channel, sender, "
-                       "recipient_domains, action, rules, entity_counts, "
-                       "consent_claimed, severity, breach_notifiable, exposure, "
-                       "quarantine_id, message_id_hash) VALUES "
-                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                       "recording an incident")) < 0)
-        return err;
     bind_text(st, 1, inc->id);
     sqlite3_bind_int64(st, 2, inc->time);
     bind_text(st, 3, inc->channel);
@@ -225,7 +252,27 @@ static int sq_incident_add(void *p, const pg_store_incident *inc)
     sqlite3_bind_double(st, 12, inc->exposure);
     bind_text(st, 13, inc->quarantine_id);
     bind_text(st, 14, inc->message_id_hash);
-    return run(be->db, st, "recording an incident");
+    err = step_kept(be->db, st, "recording an incident");
+    sqlite3_clear_bindings(st); /* the strings are the caller's */
+    return err;
+}
+
+/* sq_incident_add - a group of INSERTs in one transaction: one commit, one
+ * fsync of the WAL (synchronous=FULL), all rows or none */
+static int sq_incident_add(void *p, const pg_store_incident *const *rows, size_t n)
+{
+    sqlite_be *be = p;
+    int err = step_kept(be->db, be->begin, "recording incidents");
+
+    if (err < 0)
+        return err;
+    for (size_t i = 0; i < n && err == 0; i++)
+        err = insert_incident(be, rows[i]);
+    if (err == 0)
+        err = step_kept(be->db, be->commit, "recording incidents");
+    if (err < 0)
+        sqlite3_exec(be->db, "ROLLBACK", NULL, NULL, NULL);
+    return err;
 }
 
 /* incident_row - one result row to a pg_store_incident for the callback */

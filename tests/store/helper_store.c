@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -84,6 +86,40 @@ int helper_teardown(void **state)
     free(fx->dir);
     free(fx);
     return 0;
+}
+
+/* helper_fsize_limit - RLIMIT_FSIZE's soft limit to bytes */
+void helper_fsize_limit(unsigned long bytes)
+{
+    struct rlimit r;
+
+    getrlimit(RLIMIT_FSIZE, &r);
+    r.rlim_cur = (rlim_t)bytes;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &r), 0);
+}
+
+/* helper_fsize_unlimit - RLIMIT_FSIZE's soft limit back to the hard one */
+void helper_fsize_unlimit(void)
+{
+    struct rlimit r;
+
+    getrlimit(RLIMIT_FSIZE, &r);
+    r.rlim_cur = r.rlim_max;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &r), 0);
+}
+
+/* helper_fault_setup - the usual fixture, SIGXFSZ ignored */
+int helper_fault_setup(void **state)
+{
+    signal(SIGXFSZ, SIG_IGN);
+    return helper_setup(state);
+}
+
+/* helper_fault_teardown - lift any limit a failed test left, then the usual */
+int helper_fault_teardown(void **state)
+{
+    helper_fsize_unlimit();
+    return helper_teardown(state);
 }
 
 /* helper_count_incident - count rows of a query */

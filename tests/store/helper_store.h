@@ -46,6 +46,23 @@ pg_store *helper_open(const char *dir);
 /* helper_path - dir/name in a static-size buffer the caller provides */
 char *helper_path(char out[4096], const char *dir, const char *name);
 
+/* helper_fault_setup, helper_fault_teardown - the usual fixture for tests
+ * that fill the disk: SIGXFSZ is ignored (a write past the limit fails
+ * with EFBIG instead of killing the process) and the limit is lifted
+ * again at the end, even after a failed assertion */
+int helper_fault_setup(void **state);
+int helper_fault_teardown(void **state);
+
+/* A cmocka case with those two around it. */
+#define HELPER_FAULT_TEST(fn) \
+    cmocka_unit_test_setup_teardown(fn, helper_fault_setup, helper_fault_teardown)
+
+/* helper_fsize_limit - cap the size of any file this process writes, the
+ * disk-full stand-in that works even as root; helper_fsize_unlimit - back
+ * to the hard limit */
+void helper_fsize_limit(unsigned long bytes);
+void helper_fsize_unlimit(void);
+
 /* helper_threads - run fn(arg) on n threads (n <= 16) and require that
  * each returned NULL */
 void helper_threads(int n, void *(*fn)(void *), void *arg);

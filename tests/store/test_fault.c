@@ -8,13 +8,11 @@
  * returns into tempfail.
  */
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -22,45 +20,6 @@
 #include "store/helper_store.h"
 
 typedef helper_fixture fixture;
-
-/* setup - the usual fixture; a write past the size limit fails with EFBIG
- * instead of killing the process */
-static int setup(void **state)
-{
-    signal(SIGXFSZ, SIG_IGN);
-    return helper_setup(state);
-}
-
-/* teardown - lift any limit a failed test left, then the usual */
-static int teardown(void **state)
-{
-    struct rlimit r;
-
-    getrlimit(RLIMIT_FSIZE, &r);
-    r.rlim_cur = r.rlim_max;
-    setrlimit(RLIMIT_FSIZE, &r);
-    return helper_teardown(state);
-}
-
-/* limit - cap the size of any file this process writes */
-static void limit(rlim_t bytes)
-{
-    struct rlimit r;
-
-    getrlimit(RLIMIT_FSIZE, &r);
-    r.rlim_cur = bytes;
-    assert_int_equal(setrlimit(RLIMIT_FSIZE, &r), 0);
-}
-
-/* unlimit - back to the hard limit */
-static void unlimit(void)
-{
-    struct rlimit r;
-
-    getrlimit(RLIMIT_FSIZE, &r);
-    r.rlim_cur = r.rlim_max;
-    assert_int_equal(setrlimit(RLIMIT_FSIZE, &r), 0);
-}
 
 static void quarantine_file_too_big(void **state)
 {
@@ -71,10 +30,10 @@ static void quarantine_file_too_big(void **state)
     char *raw = calloc(1, len), id[PG_STORE_ID_SIZE], qdir[4096];
     int n = 0;
 
-    limit(64 * 1024);
+    helper_fsize_limit(64 * 1024);
     assert_int_equal(pg_store_quarantine_put(id, fx->st, &env, raw, len, NULL), PG_EIO);
     assert_non_null(strstr(pg_error_last(), "file size limit"));
-    unlimit();
+    helper_fsize_unlimit();
     assert_int_equal(helper_entries(helper_path(qdir, fx->dir, "quarantine")), 0);
     assert_int_equal(pg_store_quarantine_list(fx->st, -1, helper_count_qitem, &n), 0);
     assert_int_equal(n, 0);
@@ -96,10 +55,10 @@ static void database_cannot_grow(void **state)
         wal = ftell(f);
         fclose(f);
     }
-    limit((rlim_t)wal + 32 * 1024);
+    helper_fsize_limit((unsigned long)wal + 32 * 1024);
     while (ok < 10000 && (err = pg_store_incident_add(id, fx->st, &inc)) == 0)
         ok++;
-    unlimit();
+    helper_fsize_unlimit();
     assert_true(err < 0);
     assert_true(err == PG_EIO || err == PG_EPERM);
     assert_true(strlen(pg_error_last()) > 0);
@@ -118,10 +77,10 @@ static void audit_cannot_grow(void **state)
 
     memset(detail, 'k', sizeof(detail) - 1);
     detail[sizeof(detail) - 1] = '\0';
-    limit(48 * 1024);
+    helper_fsize_limit(48 * 1024);
     for (int i = 0; i < 10000 && err == 0; i++)
         err = pg_store_audit_append(fx->st, "tester", "test.action", "t", detail);
-    unlimit();
+    helper_fsize_unlimit();
     assert_true(err < 0);
     assert_int_equal(pg_store_audit_append(fx->st, "tester", "test.action", "t", NULL), 0);
     assert_int_equal(pg_store_audit_verify(&s, fx->st), 0);
@@ -146,10 +105,10 @@ static void quarantine_dir_gone(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(quarantine_file_too_big, setup, teardown),
-        cmocka_unit_test_setup_teardown(database_cannot_grow, setup, teardown),
-        cmocka_unit_test_setup_teardown(audit_cannot_grow, setup, teardown),
-        cmocka_unit_test_setup_teardown(quarantine_dir_gone, setup, teardown),
+        HELPER_FAULT_TEST(quarantine_file_too_big),
+        HELPER_FAULT_TEST(database_cannot_grow),
+        HELPER_FAULT_TEST(audit_cannot_grow),
+        HELPER_FAULT_TEST(quarantine_dir_gone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
