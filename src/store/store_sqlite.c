@@ -156,11 +156,38 @@ static void bind_text(sqlite3_stmt *st, int idx, const char *s)
         sqlite3_bind_null(st, idx);
 }
 
+/* journal_wal - one PRAGMA journal_mode=WAL: SQLITE_ROW with *wal set to
+ * whether the database is now in WAL mode, or SQLite's failing code */
+static int journal_wal(sqlite3 *db, int *wal)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        *wal = strcmp(text(st, 0), "wal") == 0;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* enable_wal - WAL mode. Connections switching a fresh database at the
+ * same moment (daemons starting together) can get SQLITE_BUSY without the
+ * busy handler being called, so BUSY is retried every 10 ms up to busy_ms */
+static int enable_wal(sqlite3 *db, const char *path, unsigned busy_ms)
+{
+    int rc, wal = 0;
+
+    for (unsigned ms = 0; ((rc = journal_wal(db, &wal)) & 0xff) == SQLITE_BUSY && ms < busy_ms;
+         ms += 10)
+        sqlite3_sleep(10);
+    if (rc != SQLITE_ROW)
+        return pg_store__sqlite_error(db, rc, "enabling WAL");
+    return wal ? 0 : pg_error_set(PG_EIO, "database %s refused WAL mode", path);
+}
+
 /* configure - busy timeout, WAL, durability, then the schema */
 static int configure(sqlite3 *db, const char *path, unsigned busy_ms)
 {
-    sqlite3_stmt *st;
-    int rc, err, wal = 0;
+    int err;
 
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, (int)busy_ms);
@@ -168,15 +195,8 @@ static int configure(sqlite3 *db, const char *path, unsigned busy_ms)
         return pg_error_set(PG_EPERM, "database %s can only be opened read-only; make "
                             "it and %s's directory writable by the user piiguard "
                             "runs as (chown, then chmod 600)", path, path);
-    if ((err = prepare(db, &st, "PRAGMA journal_mode=WAL", "enabling WAL")) < 0)
-        return err;
-    if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        wal = strcmp(text(st, 0), "wal") == 0;
-    sqlite3_finalize(st);
-    if (!wal)
-        return rc == SQLITE_ROW ? pg_error_set(PG_EIO, "database %s refused WAL mode", path)
-                                : pg_store__sqlite_error(db, rc, "enabling WAL");
-    if ((err = pg_store__sqlite_exec(db, "PRAGMA synchronous=FULL; PRAGMA trusted_schema=OFF",
+    if ((err = enable_wal(db, path, busy_ms)) < 0 ||
+        (err = pg_store__sqlite_exec(db, "PRAGMA synchronous=FULL; PRAGMA trusted_schema=OFF",
                                      "configuring the database")) < 0)
         return err;
     return pg_store__sqlite_migrate(db, PG_STORE_SQLITE_VERSION);
