@@ -46,6 +46,8 @@ typedef struct cluster {
     uint32_t start, end;
     bool plus;           /* a '+' immediately precedes the first group */
     int ng;
+    unsigned nalnum;     /* the groups' bytes together, joiners left out */
+    unsigned ndigit;     /* the digits among them */
     group g[CLUSTER_MAX_GROUPS];
 } cluster;
 

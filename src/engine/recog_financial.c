@@ -111,7 +111,7 @@ void recog_financial(scan_ctx *ctx, const cluster *c)
 {
     span sp;
 
-    if (c->ng == 1 && c->g[0].end - c->g[0].start < 8)
+    if (c->nalnum < 8) /* no span could reach the 8 bytes every rule needs */
         return;
     try_crypto(ctx, c);
     span_first(&sp, ctx, c);

@@ -102,7 +102,7 @@ void recog_ids(scan_ctx *ctx, const cluster *c)
 {
     span sp;
 
-    if (c->ng == 1 && c->g[0].end - c->g[0].start < 8)
+    if (c->nalnum < 8) /* every rule's span is 8 bytes or more */
         return;
     span_first(&sp, ctx, c);
     while (span_next(&sp, ctx)) {

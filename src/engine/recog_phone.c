@@ -428,13 +428,10 @@ static int phone_add(const scan_ctx *ctx, const cluster *c, int b, phone *p)
 /* recog_phone - phone numbers among the group runs of a cluster */
 void recog_phone(scan_ctx *ctx, const cluster *c)
 {
-    unsigned digits = 0;
     int near = -1;
     phone p;
 
-    for (int k = 0; k < c->ng; k++)
-        digits += c->g[k].ndigit;
-    if (digits < 7)
+    if (c->ndigit < 7)
         return;
     for (int a = 0; a < c->ng; a++) {
         if (c->g[a].ndigit == 0)

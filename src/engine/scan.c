@@ -142,6 +142,11 @@ static void build_cluster(const scan_ctx *ctx, size_t pos, cluster *c)
             c->g[k].nsep_before = (uint8_t)(c->g[k].start - a);
         }
     c->end = c->g[c->ng - 1].end;
+    c->nalnum = c->ndigit = 0;
+    for (int k = 0; k < c->ng; k++) {
+        c->nalnum += c->g[k].end - c->g[k].start;
+        c->ndigit += c->g[k].ndigit;
+    }
 }
 
 /* cluster_compact - groups a..b as compact upper-case alnum */
