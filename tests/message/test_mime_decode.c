@@ -13,7 +13,7 @@ struct pair {
     const char *name, *in, *out;
 };
 
-/* test_base64 - chunks, whitespace, stray bytes */
+/* test_base64 - chunks, whitespace, stray bytes, quanta split anywhere */
 static void test_base64(void **state)
 {
     static const struct {
@@ -25,6 +25,9 @@ static void test_base64(void **state)
         {"MTIz\nNDU=\nNjc4OQ==", "123456789", 0},
         {"MQ==Mg==Mw==", "123", 0},
         {"U1N!O", "SSN", 1},
+        {"U1 NO\tIDUz", "SSN 53", 0},            /* blanks inside quanta */
+        {"U1NO\x80IDUz", "SSN 53", 1},           /* an 8-bit stray between quanta */
+        {"+/+/////", "\xFB\xFF\xBF\xFF\xFF\xFF", 0}, /* the last two letters */
         {"U1", "S", 0},
         {"U", "", 1},
         {"", "", 0},
