@@ -333,30 +333,37 @@ static void put_entity_counts(policy_sb *sb, const rule_tally *t, pg_entity e)
     for (int b = 0; b < B_COUNT; b++) {
         if (!t->n[e][b])
             continue;
-        if (first)
-            sb_printf(sb, "%u%s %s in %s", t->n[e][b],
-                      t->valid[e] == total ? " validated" : "",
-                      pg_entity_name(e), bucket_names[b]);
-        else
-            sb_printf(sb, ", %u in %s", t->n[e][b], bucket_names[b]);
+        sb_puts(sb, first ? "" : ", ");
+        sb_putu(sb, t->n[e][b]);
+        if (first) {
+            sb_puts(sb, t->valid[e] == total ? " validated " : " ");
+            sb_puts(sb, pg_entity_name(e));
+        }
+        sb_puts(sb, " in ");
+        sb_puts(sb, bucket_names[b]);
         first = false;
     }
-    if (t->valid[e] && t->valid[e] < total)
-        sb_printf(sb, " (%u validated)", t->valid[e]);
+    if (t->valid[e] && t->valid[e] < total) {
+        sb_puts(sb, " (");
+        sb_putu(sb, t->valid[e]);
+        sb_puts(sb, " validated)");
+    }
 }
 
-/* put_audience - ", by email to 2 of 3 recipients (external)" */
+/* put_audience - "; by email to 2 external recipients" */
 static void put_audience(policy_sb *sb, const decide_ctx *c)
 {
-    const char *ch = pg_channel_name(c->env->channel);
-
-    if (c->scope == SCOPE_INTERNAL)
-        sb_printf(sb, "; by %s to internal recipients only", ch);
-    else if (c->n_rcpt == 0)
-        sb_printf(sb, "; by %s, recipients unknown (treated as external)", ch);
-    else
-        sb_printf(sb, "; by %s to %zu external recipient%s", ch, c->n_external,
-                  c->n_external == 1 ? "" : "s");
+    sb_puts(sb, "; by ");
+    sb_puts(sb, pg_channel_name(c->env->channel));
+    if (c->scope == SCOPE_INTERNAL) {
+        sb_puts(sb, " to internal recipients only");
+    } else if (c->n_rcpt == 0) {
+        sb_puts(sb, ", recipients unknown (treated as external)");
+    } else {
+        sb_puts(sb, " to ");
+        sb_putu(sb, c->n_external);
+        sb_puts(sb, c->n_external == 1 ? " external recipient" : " external recipients");
+    }
 }
 
 /* put_adjustments - escalation and exception, in words */
@@ -374,18 +381,26 @@ static void put_adjustments(policy_sb *sb, const decide_ctx *c, const rule_tally
     }
 }
 
-/* fire - record a rule that fired and raise the decision */
+/* reason_start - a reason's builder in the caller's buffer of
+ * POLICY_MAX_REASON + 1 bytes: it clips there, so it never allocates */
+static void reason_start(policy_sb *sb, char *buf)
+{
+    sb_init_buf(sb, buf, POLICY_MAX_REASON + 1, POLICY_MAX_REASON, true);
+}
+
+/* fire - record a rule that fired (the reason is copied) and raise the
+ * decision */
 static int fire(decide_ctx *c, const char *id, pg_action a, policy_sb *sb)
 {
-    int err = 0;
-    char *reason = sb_finish(sb, &err);
+    int err = sb->err;
 
-    if (!reason)
+    if (err == 0)
+        err = decision_add_rule(c->d, id, a, sb->buf);
+    sb_dispose(sb);
+    if (err < 0)
         return err;
-    err = decision_add_rule(c->d, id, a, reason);
-    free(reason);
     raise_action(c->d, a);
-    return err;
+    return 0;
 }
 
 /* apply_rule - one configured rule */
@@ -393,12 +408,13 @@ static int apply_rule(decide_ctx *c, const policy_rule *r)
 {
     rule_tally t;
     policy_sb sb;
+    char buf[POLICY_MAX_REASON + 1];
     bool first = true;
 
     if (c->n_counted == 0 || !(r->channels & (1u << c->env->channel)) ||
         (r->scope != SCOPE_ANY && r->scope != c->scope) || !tally_rule(c, r, &t))
         return 0;
-    sb_init(&sb, POLICY_MAX_REASON, true);
+    reason_start(&sb, buf);
     for (int e = 0; e < PG_ENT_COUNT; e++) {
         unsigned any = t.n[e][0] | t.n[e][1] | t.n[e][2] | t.n[e][3];
         if (!any)
@@ -443,18 +459,21 @@ static int apply_combination(decide_ctx *c)
 {
     rule_tally t;
     policy_sb sb;
+    char buf[POLICY_MAX_REASON + 1];
     const char *name;
 
     if (!c->p->combo.enabled || c->n_counted == 0 || !(name = name_source(c)) ||
         !combo_ids(c, &t))
         return 0;
     c->d->breach_notifiable = true;
-    sb_init(&sb, POLICY_MAX_REASON, true);
-    sb_printf(&sb, "%s together with ", name);
+    reason_start(&sb, buf);
+    sb_puts(&sb, name);
+    sb_puts(&sb, " together with ");
     for (int e = 0, first = 1; e < PG_ENT_COUNT; e++) {
         if (!(t.n[e][0] | t.n[e][1] | t.n[e][2] | t.n[e][3]))
             continue;
-        sb_printf(&sb, "%s%s", first ? "" : ", ", pg_entity_name((pg_entity)e));
+        sb_puts(&sb, first ? "" : ", ");
+        sb_puts(&sb, pg_entity_name((pg_entity)e));
         first = 0;
     }
     sb_puts(&sb, " is personal information under US state breach-notification laws");
@@ -467,8 +486,9 @@ static int apply_content_state(decide_ctx *c)
 {
     size_t n = pg_msg_uninspectable_count(c->msg);
     policy_sb sb;
+    char buf[POLICY_MAX_REASON + 1];
 
-    sb_init(&sb, POLICY_MAX_REASON, true);
+    reason_start(&sb, buf);
     if (pg_msg_encrypted(c->msg)) {
         sb_puts(&sb, "the content is encrypted end to end (S/MIME or PGP), "
                 "so it does not travel in clear text");
@@ -658,7 +678,8 @@ static int decide_rules(decide_ctx *c)
         err = apply_content_state(c);
     if (err == 0 && c->d->n_rules == 0 && c->p->default_action != PG_ACT_ALLOW) {
         policy_sb sb;
-        sb_init(&sb, POLICY_MAX_REASON, true);
+        char buf[POLICY_MAX_REASON + 1];
+        reason_start(&sb, buf);
         sb_puts(&sb, "no rule matched; the policy's default_action applies");
         err = fire(c, "default", c->p->default_action, &sb);
     }
@@ -698,7 +719,7 @@ static int ctx_init(decide_ctx *c, const pg_policy *p)
     d->channel = c->env->channel;
     d->mask = p->mask;
     d->cost_per_record = p->cost_per_record;
-    snprintf(d->currency, sizeof(d->currency), "%s", p->currency);
+    memcpy(d->currency, p->currency, sizeof(d->currency)); /* 3 letters, checked at load */
     d->cap_rules = p->n_rules + 4; /* each rule once, and the built-in ones */
     c->counted = c->n <= DECIDE_STACK_FINDINGS ? c->stack : malloc(2 * c->n);
     if (!c->counted)

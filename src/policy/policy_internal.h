@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #include "piiguard/pg_engine.h"
@@ -89,17 +90,47 @@ void arena_free(policy_arena *a);
 
 /* After a failure (allocation or the cap) appends do nothing; the caller
  * checks once with sb_finish(). Output beyond max is clipped, not an error,
- * when clip is set: a notice that is too long is still a notice. */
+ * when clip is set: a notice that is too long is still a notice. The text
+ * is NUL-terminated after every append. A builder may start in the
+ * caller's buffer (sb_init_buf): a decision's reasons and notices then
+ * cost no allocation unless they outgrow it, and it moves to the heap if
+ * they do. */
 typedef struct policy_sb {
     char *buf;
     size_t len, cap, max;
     int err;
     bool clip;
+    bool heap;   /* buf is malloc'd (ours to realloc and free) */
 } policy_sb;
 
 void sb_init(policy_sb *sb, size_t max, bool clip);
-void sb_putn(policy_sb *sb, const char *s, size_t n);
-void sb_puts(policy_sb *sb, const char *s);
+/* Start in buf[cap] (cap >= 1), which must outlive the builder. */
+void sb_init_buf(policy_sb *sb, char *buf, size_t cap, size_t max, bool clip);
+/* Empty the builder, keeping its buffer (and a sticky error). */
+void sb_reset(policy_sb *sb);
+void sb_putn_slow(policy_sb *sb, const char *s, size_t n);
+
+/* sb_putn - append n bytes (clipped at max when the builder clips); the
+ * common case, room and no error, inline */
+static inline void sb_putn(policy_sb *sb, const char *s, size_t n)
+{
+    if (n < sb->cap - sb->len && n <= sb->max - sb->len && !sb->err) {
+        memcpy(sb->buf + sb->len, s, n);
+        sb->len += n;
+        sb->buf[sb->len] = '\0';
+        return;
+    }
+    sb_putn_slow(sb, s, n);
+}
+
+/* sb_puts - append a string; inline, so a literal's length is known */
+static inline void sb_puts(policy_sb *sb, const char *s)
+{
+    sb_putn(sb, s, strlen(s));
+}
+
+/* Append an unsigned number in decimal (no vsnprintf). */
+void sb_putu(policy_sb *sb, size_t v);
 void sb_printf(policy_sb *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Append with control characters turned into spaces (untrusted text). */
