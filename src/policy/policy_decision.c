@@ -12,9 +12,10 @@
  *	json_t *pg_decision_to_json(const pg_decision *d);
  *
  * DESCRIPTION
- *	A decision owns everything it hands out (its arena and three notice
- *	strings) and borrows nothing from the policy or the message, so a
- *	reload may free the policy while a verdict is being written.
+ *	A decision owns everything it hands out (all in its arena, the three
+ *	notice forms included) and borrows nothing from the policy or the
+ *	message, so a reload may free the policy while a verdict is being
+ *	written.
  *
  *	A decision holds counts and masked values only. The JSON is built
  *	from the same fields, so it can hold nothing else either.
@@ -61,25 +62,22 @@ int decision_add_rule(pg_decision *d, const char *id, pg_action action,
 /* tempfail_text - the notice for a check that could not run */
 static int tempfail_text(pg_decision *d, const char *reason)
 {
+    char text[601], html[1201];
     policy_sb sb;
-    int err = 0;
 
-    sb_init(&sb, 600, true);
+    sb_init_buf(&sb, text, sizeof(text), 600, true);
     sb_puts(&sb, "Not sent (temporary failure): piiguard could not check this "
             "message (");
     sb_put_clean(&sb, reason, strnlen(reason, 200));
     sb_puts(&sb, ").\nNothing was delivered. Please try again in a few minutes; "
             "if it keeps failing, contact IT.");
-    if (!(d->notice_short = sb_finish(&sb, &err)))
-        return err;
-    if (!(d->notice_text = strdup(d->notice_short)))
-        return PG_ENOMEM;
-    sb_init(&sb, 1200, true);
+    d->notice[FORM_SHORT] = d->notice[FORM_TEXT] = arena_strdup(&d->arena, text);
+    sb_init_buf(&sb, html, sizeof(html), 1200, true);
     sb_puts(&sb, "<p>");
-    sb_put_html(&sb, d->notice_short, strlen(d->notice_short));
+    sb_put_html(&sb, text, strlen(text));
     sb_puts(&sb, "</p>");
-    d->notice_html = sb_finish(&sb, &err);
-    return d->notice_html ? 0 : err;
+    d->notice[FORM_HTML] = arena_strdup(&d->arena, html);
+    return d->notice[FORM_SHORT] && d->notice[FORM_HTML] ? 0 : PG_ENOMEM;
 }
 
 /* pg_decision_tempfail - a decision for an internal error */
@@ -113,9 +111,6 @@ void pg_decision_free(pg_decision *d)
 {
     if (!d)
         return;
-    free(d->notice_short);
-    free(d->notice_text);
-    free(d->notice_html);
     arena_free(&d->arena);
     free(d);
 }
@@ -150,13 +145,13 @@ unsigned pg_decision_count(const pg_decision *d, pg_entity entity)
 /* pg_decision_notice_short - the SMTP-sized notice, "" when none */
 const char *pg_decision_notice_short(const pg_decision *d)
 {
-    return d->notice_short ? d->notice_short : "";
+    return d->notice[FORM_SHORT] ? d->notice[FORM_SHORT] : "";
 }
 
 /* pg_decision_notice_full - the full notice, text or HTML, "" when none */
 const char *pg_decision_notice_full(const pg_decision *d, bool html)
 {
-    const char *s = html ? d->notice_html : d->notice_text;
+    const char *s = d->notice[html ? FORM_HTML : FORM_TEXT];
 
     return s ? s : "";
 }
@@ -277,8 +272,8 @@ json_t *pg_decision_to_json(const pg_decision *d)
     set(o, "rules", rules_json(d), &ok);
     set(o, "counts", counts_json(d), &ok);
     set(o, "exceptions", exceptions_json(d), &ok);
-    set(o, "notice", notice_json(d->notice_short), &ok);
-    set(o, "notice_full", notice_json(d->notice_text), &ok);
+    set(o, "notice", notice_json(d->notice[FORM_SHORT]), &ok);
+    set(o, "notice_full", notice_json(d->notice[FORM_TEXT]), &ok);
     if (!ok) {
         json_decref(o);
         return NULL;

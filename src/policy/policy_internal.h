@@ -57,6 +57,9 @@
 #define NOTICE_MAX_TEMPLATE (64u * 1024)
 /* A rendered full notice; the builder clips beyond it. */
 #define NOTICE_MAX_OUTPUT (64u * 1024)
+/* Notices are rendered on the stack up to this size (the default ones are
+ * 0.4 to 2.5 KiB), on the heap beyond. */
+#define NOTICE_STACK_BYTES 4096
 /* The SMTP-reply form (RFC 5321 allows 512 per line with the code). */
 #define NOTICE_SHORT_LINES 10
 #define NOTICE_SHORT_LINE_MAX 400
@@ -227,13 +230,18 @@ typedef enum notice_form {
 
 typedef struct notice_tpl notice_tpl;
 
+/* The notices, bound at load (policy_notice.c): for every action, channel
+ * and form, literal text with the policy's values substituted and escaped,
+ * and the placeholders that depend on the decision. */
 typedef struct policy_notices {
     const notice_tpl *tpl[NOTICE_ACTIONS][NOTICE_CHANNELS][FORM_COUNT];
+    const notice_tpl *reply[NOTICE_ACTIONS][NOTICE_CHANNELS][FORM_COUNT];
+    const char *breach_note[FORM_COUNT]; /* escaped for the form */
+    /* As the policy file gives them (NULL: a default); read while binding. */
     const char *organisation;
     const char *secure_name;
     const char *secure_url;
     const char *policy_url;
-    const notice_tpl *suggested_reply;
 } policy_notices;
 
 struct pg_policy {
@@ -306,9 +314,7 @@ struct pg_decision {
     size_t n_redact;
     decision_exc_note *exc;     /* allocated with the first note */
     size_t n_exc, cap_exc;
-    char *notice_short;         /* malloc'd; "" when none */
-    char *notice_text;
-    char *notice_html;
+    const char *notice[FORM_COUNT]; /* in the arena; NULL when none */
 };
 
 /* Severity levels (pg_decision_severity names them). */
@@ -347,7 +353,8 @@ const char *consent_find(const policy_consent *c, const pg_msg *msg);
 /* Normalise a phrase as the scanner sees text; false if it is too short. */
 bool consent_phrase_ok(const char *phrase);
 
-/* Notices: load templates (FILE:LINE errors); render for a decision. */
+/* Notices: load and bind templates (FILE:LINE errors); render for a
+ * decision. */
 int notice_load(pg_policy *p, const char *dir, unsigned line,
                 const char *suggested_reply, unsigned reply_line);
 /* Render the three forms into d; @p items are the first @p n_items of

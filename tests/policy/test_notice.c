@@ -3,7 +3,10 @@
  * test_notice.c - notices and the decision's outputs: the short form fits
  * an SMTP reply, values appear only masked (a known SSN is seeded and its
  * digits must never appear in a notice or the JSON), paths are masked,
- * HTML is escaped, substituted text is never re-scanned.
+ * HTML is escaped, substituted text is never re-scanned. Templates are
+ * bound at load (the policy's values substituted, escaped per form): the
+ * suggested reply still renders per decision when it holds findings, and
+ * an output past NOTICE_MAX_OUTPUT is clipped where it was before.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,10 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "policy/policy_helpers.h"
+#include "policy/policy_internal.h"
 
 #define SSN "212-56-7890"
 #define EXT "cust@gmail.example"
@@ -298,6 +303,90 @@ static void test_tempfail(void **state)
     pg_policy_free(NULL);
 }
 
+/* test_reply_per_decision - a reply with findings in it, nested once */
+static void test_reply_per_decision(void **state)
+{
+    pg_policy *p = NULL;
+    pg_envelope chat = {.channel = PG_CHAN_CHAT, .recipients = rcpt, .n_recipients = 1};
+    th_msg m = {.segs = {{"chat", PG_SEG_CHAT, "ssn " SSN, false}},
+                .finds = {{PG_ENT_US_SSN, SSN, 0, 0, false}}};
+    th_msg c = {.segs = {{"chat", PG_SEG_CHAT, "card 4111111111111111", false}},
+                .finds = {{PG_ENT_CREDIT_CARD, "4111111111111111", 0, 0, false}}};
+
+    (void)state;
+    if (th_policy_string(&p, "version: 1\nrules:\n  - {id: all, action: reject}\n"
+                         "notices:\n  organisation: \"A&B\"\n  suggested_reply: "
+                         "\"[{{organisation}} {{channel}}: {{findings_inline}}"
+                         "{{suggested_reply}}]\"\n") < 0)
+        fail_msg("%s", pg_error_last());
+    pg_decision *d = th_decide(p, &m, NULL, &chat);
+    pg_decision *e = th_decide(p, &c, NULL, &chat);
+    assert_non_null(strstr(pg_decision_notice_full(d, false), "[A&B chat: US_SSN ***-**-*890]"));
+    assert_non_null(strstr(pg_decision_notice_full(d, true), "[A&amp;B chat: US_SSN ***-**-*890]"));
+    assert_non_null(strstr(pg_decision_notice_full(e, false), "[A&B chat: CREDIT_CARD "));
+    assert_null(strstr(pg_decision_notice_full(e, false), "US_SSN"));
+    check_clean(d);
+    pg_decision_free(d);
+    pg_decision_free(e);
+    pg_policy_free(p);
+}
+
+/* write_file - a whole file, or fail the test */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    if (!(f = fopen(path, "w")) || fputs(text, f) < 0 || fclose(f) != 0)
+        fail_msg("cannot write %s", path);
+}
+
+/* test_clipped_at_max_output - the policy's values fill the full notice
+ * past 64 KiB: it is cut at exactly NOTICE_MAX_OUTPUT bytes, and what
+ * the template says after that point (the reasons) is not there */
+static void test_clipped_at_max_output(void **state)
+{
+    static char big[NOTICE_MAX_TEMPLATE];
+    char dir[] = "/tmp/pg-notice-XXXXXX", yaml[512], org[201];
+    pg_policy *p = NULL;
+    pg_envelope env = {.channel = PG_CHAN_EMAIL, .recipients = rcpt, .n_recipients = 1};
+    th_msg m = {.segs = {{"1", PG_SEG_TEXT, "ssn " SSN, false}},
+                .finds = {{PG_ENT_US_SSN, SSN, 0, 0, false}}};
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    memset(org, 'o', sizeof(org) - 1);
+    org[sizeof(org) - 1] = '\0';
+    size_t n = (size_t)snprintf(big, sizeof(big), "{{findings}}");
+    memset(big + n, 'x', 65300);
+    snprintf(big + n + 65300, sizeof(big) - n - 65300, "%s",
+             "{{organisation}}{{organisation}}{{reasons}}");
+    write_file(dir, "default.txt", big);
+    write_file(dir, "default.short.txt", "{{findings_inline}}\n");
+    write_file(dir, "default.html", "<ul>{{reasons}}</ul>");
+    snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - {id: all, action: reject}\n"
+             "notices:\n  dir: %s\n  organisation: %s\n", dir, org);
+    if (th_policy_string(&p, yaml) < 0)
+        fail_msg("%s", pg_error_last());
+    pg_decision *d = th_decide(p, &m, NULL, &env);
+    const char *text = pg_decision_notice_full(d, false);
+    assert_int_equal(strlen(text), NOTICE_MAX_OUTPUT);
+    assert_int_equal(strncmp(text, "  - US_SSN ***-**-*890 in 1\n", 28), 0);
+    assert_int_equal(text[NOTICE_MAX_OUTPUT - 1], 'o');
+    assert_null(strstr(text, "(reject)"));
+    assert_non_null(strstr(pg_decision_notice_full(d, true), "<li>all (reject): "));
+    check_clean(d);
+    pg_decision_free(d);
+    pg_policy_free(p);
+    for (const char *f = "default.txt\0default.short.txt\0default.html\0"; *f; f += strlen(f) + 1) {
+        char path[512];
+        snprintf(path, sizeof(path), "%s/%s", dir, f);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +399,8 @@ int main(void)
         cmocka_unit_test(test_allow_has_no_notice),
         cmocka_unit_test(test_json_shape),
         cmocka_unit_test(test_tempfail),
+        cmocka_unit_test(test_reply_per_decision),
+        cmocka_unit_test(test_clipped_at_max_output),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
