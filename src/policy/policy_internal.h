@@ -350,6 +350,9 @@ int consent_build(const policy_consent **out, policy_arena *arena,
                   const char *const *extra, size_t n_extra);
 /* The phrase found in @p msg's non-quoted, non-attachment text, or NULL. */
 const char *consent_find(const policy_consent *c, const pg_msg *msg);
+/* The same without skipping words that start no phrase: a walk of every
+ * byte, the reference consent_find() is tested against. */
+const char *consent_find_walk(const policy_consent *c, const pg_msg *msg);
 /* Normalise a phrase as the scanner sees text; false if it is too short. */
 bool consent_phrase_ok(const char *phrase);
 

@@ -7,16 +7,24 @@
  * case, apostrophes, blanks and punctuation match; quoted text, attachment
  * text and words that merely contain a phrase do not. The action is the
  * same in every row: that is the point.
+ *
+ * The scan skips words that start no phrase; test_skip_is_walk compares
+ * it with a walk of every byte over generated texts built to hit the
+ * skip's edges (apostrophes and UTF-8 inside and before words, phrases
+ * that start with a digit, a one-letter word or a non-ASCII letter,
+ * runs that end mid-word, the 2 KiB bound).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "policy/policy_helpers.h"
+#include "policy/policy_internal.h"
 
 #define SSN "212-56-7890"
 
@@ -145,6 +153,82 @@ static void test_bounded(void **state)
     pg_policy_free(p);
 }
 
+/* Pieces of generated text: phrase words, near misses, every kind of
+ * separator the normaliser knows, and bytes that are not text at all. */
+static const char *const pieces[] = {
+    "you", "said", "it's", "it\xE2\x80\x99s", "its", "ok", "okay", "as", "requested",
+    "the", "customer", "client", "agreed", "per", "your", "request", "with",
+    "consent", "at", "since", "to", "us", "that", "them", "a", "ok!", "2nd",
+    "\xC3\xBC" "ber", "cust\xE2\x80\x8Bomer", "'you", "`as", "Y", "OU", "AS",
+    " ", "  ", "\t", "\n", ",", ". ", "-", "'", "`", "\xC2\xA0", "\xE2\x80\x94",
+    "\xE2\x80\x8B", "\xEF\xBB\xBF", "\xC3\xA9", "\xFF", "\xE2\x80", "7", "1234",
+    "\n> you said it's ok\n", "xyzzy", "Thanks for getting back to us about the",
+    "you said it's ok", "AS YOU  REQUESTED", "as you re\xE2\x80\x8Bquested",
+    "the customer\xC2\xA0" "agreed", "2nd request ok", "a ok by them",
+    "\xC3\xBC" "ber ok with it", "as you request", "you said it\xE2\x80\x99s okay",
+};
+
+/* next_rand - xorshift32: the same texts on every run */
+static uint32_t next_rand(uint32_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 17;
+    *x ^= *x << 5;
+    return *x;
+}
+
+/* gen_text - up to cap - 1 bytes of pieces, sometimes blank-separated */
+static size_t gen_text(char *buf, size_t cap, uint32_t *x)
+{
+    size_t n = 0, want = next_rand(x) % (next_rand(x) % 8 ? 120 : cap);
+
+    while (n < want) {
+        const char *p = pieces[next_rand(x) % (sizeof(pieces) / sizeof(pieces[0]))];
+        size_t len = strlen(p);
+        if (n + len + 2 >= cap)
+            break;
+        memcpy(buf + n, p, len);
+        n += len;
+        if (next_rand(x) % 3)
+            buf[n++] = ' ';
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+/* test_skip_is_walk - skipping words finds what a walk of every byte finds */
+static void test_skip_is_walk(void **state)
+{
+    static char text[3200];
+    pg_policy *p = NULL;
+    uint32_t x = 2463534242u;
+    unsigned found = 0;
+
+    (void)state;
+    /* Configured phrases that start with a digit, a one-letter word and a
+     * letter outside ASCII. */
+    if (th_policy_string(&p, "version: 1\nrules:\n  - {id: all, action: reject}\n"
+                         "consent:\n  extra_phrases: [\"2nd "
+                         "request ok\", \"a ok by them\", \"\xC3\xBC" "ber ok with it\"]\n") < 0)
+        fail_msg("%s", pg_error_last());
+    for (int i = 0; i < 20000; i++) {
+        size_t n = gen_text(text, sizeof(text), &x);
+        th_msg m = {.segs = {{"chat", PG_SEG_CHAT, text, false}}};
+        pg_msg *msg = th_build(&m, NULL);
+        const char *skip = consent_find(p->consent, msg);
+        const char *walk = consent_find_walk(p->consent, msg);
+        if (skip != walk)
+            fail_msg("text %d (%zu bytes): skip found '%s', walk '%s'", i, n,
+                     skip ? skip : "-", walk ? walk : "-");
+        found += walk != NULL;
+        pg_msg_free(msg);
+    }
+    print_message("%u of 20000 texts claim consent\n", found);
+    /* The texts must exercise both outcomes. */
+    assert_true(found > 1000 && found < 19000);
+    pg_policy_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_html_and_subject),
         cmocka_unit_test(test_display_name_does_not_count),
         cmocka_unit_test(test_bounded),
+        cmocka_unit_test(test_skip_is_walk),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
