@@ -166,6 +166,8 @@ static const char *const pieces[] = {
     "you said it's ok", "AS YOU  REQUESTED", "as you re\xE2\x80\x8Bquested",
     "the customer\xC2\xA0" "agreed", "2nd request ok", "a ok by them",
     "\xC3\xBC" "ber ok with it", "as you request", "you said it\xE2\x80\x99s okay",
+    "golf ok", "customers ok", "customer", "customers", "them okay", "mike", "Kilo OK",
+    "yo'u said it's ok", "th\xE2\x80\x8B" "e customer agreed", "a`s you requested",
 };
 
 /* next_rand - xorshift32: the same texts on every run */
@@ -196,21 +198,14 @@ static size_t gen_text(char *buf, size_t cap, uint32_t *x)
     return n;
 }
 
-/* test_skip_is_walk - skipping words finds what a walk of every byte finds */
-static void test_skip_is_walk(void **state)
+/* compare - consent_find and consent_find_walk agree on 20,000 texts;
+ * how many claim consent */
+static unsigned compare(const pg_policy *p, uint32_t seed)
 {
     static char text[3200];
-    pg_policy *p = NULL;
-    uint32_t x = 2463534242u;
+    uint32_t x = seed;
     unsigned found = 0;
 
-    (void)state;
-    /* Configured phrases that start with a digit, a one-letter word and a
-     * letter outside ASCII. */
-    if (th_policy_string(&p, "version: 1\nrules:\n  - {id: all, action: reject}\n"
-                         "consent:\n  extra_phrases: [\"2nd "
-                         "request ok\", \"a ok by them\", \"\xC3\xBC" "ber ok with it\"]\n") < 0)
-        fail_msg("%s", pg_error_last());
     for (int i = 0; i < 20000; i++) {
         size_t n = gen_text(text, sizeof(text), &x);
         th_msg m = {.segs = {{"chat", PG_SEG_CHAT, text, false}}};
@@ -224,9 +219,36 @@ static void test_skip_is_walk(void **state)
         pg_msg_free(msg);
     }
     print_message("%u of 20000 texts claim consent\n", found);
-    /* The texts must exercise both outcomes. */
-    assert_true(found > 1000 && found < 19000);
-    pg_policy_free(p);
+    return found;
+}
+
+/* test_skip_is_walk - skipping words finds what a walk of every byte
+ * finds: with configured phrases that start with a digit, a one-letter
+ * word and a letter outside ASCII; with a long first word; with many */
+static void test_skip_is_walk(void **state)
+{
+    static const char *const extra[] = {
+        "\"2nd request ok\", \"a ok by them\", \"\xC3\xBC" "ber ok with it\"",
+        "\"customers ok\", \"them okay\", \"golf ok\"",
+        "\"2nd request ok\", \"a ok by them\", \"alpha ok\", \"bravo ok\", "
+        "\"delta ok\", \"echo ok\", \"foxtrot ok\", \"golf ok\", \"hotel ok\", "
+        "\"india ok\", \"juliet ok\", \"kilo ok\", \"lima ok\", \"mike ok\", "
+        "\"them okay\", \"customers ok\"",
+    };
+    char yaml[1024];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
+        pg_policy *p = NULL;
+        snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - {id: all, action: "
+                 "reject}\nconsent:\n  extra_phrases: [%s]\n", extra[i]);
+        if (th_policy_string(&p, yaml) < 0)
+            fail_msg("%s", pg_error_last());
+        unsigned found = compare(p, 2463534242u + (uint32_t)i);
+        /* The texts must exercise both outcomes. */
+        assert_true(found > 1000 && found < 19000);
+        pg_policy_free(p);
+    }
 }
 
 int main(void)
