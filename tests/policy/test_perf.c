@@ -13,8 +13,8 @@
  *   - a 12 KB text without PII (the common case): decide <= 5% of scan,
  *     with a little slack for timer noise at this scale (0.1 us);
  *   - a 12 KB text with PII, rejected: printed, not asserted; at this size
- *     the fixed cost of three notices is of the order of the scan itself
- *     (docs/policy.md, performance);
+ *     the fixed cost (the consent record and three notice forms) is about
+ *     a third of the scan (docs/policy.md, performance);
  *   - the same as a 12 KB email, against parse + scan: printed.
  *
  * Under sanitizers timing means nothing: each case runs once, unasserted.
