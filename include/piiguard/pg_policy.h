@@ -129,10 +129,11 @@ int pg_policy_decide(pg_decision **out, const pg_policy *policy,
                      const pg_msg *msg, const pg_envelope *env);
 
 /**
- * A decision for an internal error: tempfail, with @p reason (no PII).
+ * A decision for an internal error: tempfail on @p channel (the channel
+ * the message came by, so the report names it), with @p reason (no PII).
  * Front ends use it so that every failure still produces a decision.
  */
-int pg_decision_tempfail(pg_decision **out, const char *reason);
+int pg_decision_tempfail(pg_decision **out, pg_channel channel, const char *reason);
 
 /** Free; NULL is allowed. */
 void pg_decision_free(pg_decision *decision);

@@ -225,7 +225,8 @@ static int to_tempfail(pg_verdict *v, const char *reason)
            v->incident_id, reason, pg_error_last());
     pg_decision_free(v->decision);
     v->decision = NULL;
-    return pg_decision_tempfail(&v->decision, reason);
+    return pg_decision_tempfail(&v->decision, v->env ? v->env->channel : PG_CHAN_EMAIL,
+                                reason);
 }
 
 /* redact - the redacted message when the action is redact; never the

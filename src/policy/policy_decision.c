@@ -4,7 +4,8 @@
  *	policy_decision.c - the pg_decision object: storage, accessors, JSON
  *
  * SUMMARY
- *	int pg_decision_tempfail(pg_decision **out, const char *reason);
+ *	int pg_decision_tempfail(pg_decision **out, pg_channel channel,
+ *				 const char *reason);
  *	void pg_decision_free(pg_decision *d);
  *	pg_action pg_decision_action(const pg_decision *d);
  *	... accessors ...
@@ -81,7 +82,7 @@ static int tempfail_text(pg_decision *d, const char *reason)
 }
 
 /* pg_decision_tempfail - a decision for an internal error */
-int pg_decision_tempfail(pg_decision **out, const char *reason)
+int pg_decision_tempfail(pg_decision **out, pg_channel channel, const char *reason)
 {
     pg_decision *d;
     char clean[201];
@@ -96,6 +97,7 @@ int pg_decision_tempfail(pg_decision **out, const char *reason)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             *p = ' ';
     d->action = PG_ACT_TEMPFAIL;
+    d->channel = channel;
     d->cap_rules = 1;
     if ((err = decision_add_rule(d, "internal-error", PG_ACT_TEMPFAIL, clean)) < 0 ||
         (err = tempfail_text(d, clean)) < 0) {

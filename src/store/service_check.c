@@ -24,7 +24,8 @@ static int tempfail(pg_verdict *v, const char *reason)
     v->decision = NULL;
     pg_log(PG_LOG_ERROR, "service", "tempfail reason=\"%s\" detail=\"%s\"", reason,
            pg_error_last());
-    return pg_decision_tempfail(&v->decision, reason);
+    return pg_decision_tempfail(&v->decision, v->env ? v->env->channel : PG_CHAN_EMAIL,
+                                reason);
 }
 
 /* json_text - a JSON member as compact text, or a default */

@@ -290,13 +290,15 @@ static void test_tempfail(void **state)
     json_t *j;
 
     (void)state;
-    assert_int_equal(pg_decision_tempfail(&d, "engine\nscratch exhausted"), 0);
+    assert_int_equal(pg_decision_tempfail(&d, PG_CHAN_SMS, "engine\nscratch exhausted"), 0);
     assert_int_equal(pg_decision_action(d), PG_ACT_TEMPFAIL);
     check_short(pg_decision_notice_short(d));
     assert_non_null(strstr(pg_decision_notice_short(d), "engine scratch exhausted"));
     assert_int_equal(pg_decision_rule_count(d), 1);
     j = pg_decision_to_json(d);
     assert_string_equal(json_string_value(json_object_get(j, "action")), "tempfail");
+    /* the report names the channel the message came by, not "email" */
+    assert_string_equal(json_string_value(json_object_get(j, "channel")), "sms");
     json_decref(j);
     pg_decision_free(d);
     pg_decision_free(NULL);
