@@ -21,17 +21,22 @@
  *
  *   A file is written to quarantine/.tmp-<id>, fsync'd and renamed into
  *   place; on any failure the temporary file is removed, so a reader never
- *   sees half a message and a full disk leaves nothing behind.
+ *   sees half a message and a full disk leaves nothing behind. A writer
+ *   that dies between the two (kill -9, power loss) leaves its .tmp-
+ *   file: ciphertext, never plain text, which the hourly expiry sweeps
+ *   away once it is an hour old (no write takes that long).
  *
  *   The envelope is a tiny NUL-separated format rather than JSON so that
  *   no library keeps unwiped copies of the addresses; plaintext buffers
  *   are wiped before they are freed.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -327,4 +332,26 @@ int pg_store__crypt_read(const char *qdir, const char *id, const uint8_t key[32]
 out:
     qfile_release(&f);
     return err;
+}
+
+/* pg_store__sweep_tmp - remove orphaned .tmp- files older than an hour */
+size_t pg_store__sweep_tmp(const char *qdir, int64_t now)
+{
+    DIR *d = opendir(qdir);
+    struct dirent *de;
+    struct stat sb;
+    size_t n = 0;
+
+    if (!d)
+        return 0;
+    while ((de = readdir(d))) {
+        if (strncmp(de->d_name, ".tmp-", 5) != 0 ||
+            fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 ||
+            !S_ISREG(sb.st_mode) || (int64_t)sb.st_mtime > now - PG_STORE_TMP_ORPHAN_AGE)
+            continue;
+        if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
 }

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "piiguard/pg_base.h"
 #include "store/store_int.h"
 
 #define DAY 86400
@@ -316,6 +317,10 @@ int pg_store_expire(size_t *n_out, pg_store *st, int64_t now, const char *actor)
     if ((err = pg_store__check_text("operator", actor, false)) < 0 || cutoff <= 0)
         return err;
     snprintf(detail, sizeof(detail), "retention_days=%u", st->retention_days);
+    size_t orphans = pg_store__sweep_tmp(st->qdir, pg_store__now(now));
+    if (orphans)
+        pg_log(PG_LOG_WARN, "store", "removed %zu unfinished quarantine file(s) a crashed "
+               "writer left (ciphertext)", orphans);
     pthread_mutex_lock(&st->lock);
     err = st->ops->qitem_list(st->be, PG_STORE_QLIVE, cutoff, collect_id, &l);
     for (size_t i = 0; err == 0 && i < l.n; i++, done++)

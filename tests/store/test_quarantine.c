@@ -267,6 +267,35 @@ static void expiry(void **state)
     assert_int_equal(n, 0);
 }
 
+/* orphaned_tmp_swept - a writer killed between create and rename leaves a
+ * .tmp- file; expiry removes it once it is an hour old, not sooner, and
+ * leaves everything else in the directory alone */
+static void orphaned_tmp_swept(void **state)
+{
+    fixture *fx = *state;
+    const char *msg = helper_seed_message();
+    char id[PG_STORE_ID_SIZE], old_tmp[4096], new_tmp[4096], path[4096];
+    int64_t now = (int64_t)time(NULL);
+    size_t n = 99;
+
+    put(fx, id, msg, strlen(msg));
+    snprintf(old_tmp, sizeof(old_tmp), "%s/quarantine/.tmp-old", fx->dir);
+    snprintf(new_tmp, sizeof(new_tmp), "%s/quarantine/.tmp-new", fx->dir);
+    for (int k = 0; k < 2; k++) {
+        int fd = open(k ? new_tmp : old_tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, "cipher", 6), 6);
+        close(fd);
+    }
+    struct timespec two_hours_ago[2] = {{now - 7200, 0}, {now - 7200, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, old_tmp, two_hours_ago, 0), 0);
+    assert_int_equal(pg_store_expire(&n, fx->st, now, "janitor"), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(access(old_tmp, F_OK), -1);
+    assert_int_equal(access(new_tmp, F_OK), 0);
+    assert_int_equal(access(qpath(path, fx, id), F_OK), 0);
+}
+
 static void shorter_retention_applies_to_held(void **state)
 {
     fixture *fx = *state;
@@ -360,6 +389,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(tampered_fails, helper_setup, helper_teardown),
         cmocka_unit_test_setup_teardown(states_move, helper_setup, helper_teardown),
         cmocka_unit_test_setup_teardown(expiry, helper_setup, helper_teardown),
+        cmocka_unit_test_setup_teardown(orphaned_tmp_swept, helper_setup, helper_teardown),
         cmocka_unit_test_setup_teardown(shorter_retention_applies_to_held, helper_setup, helper_teardown),
         cmocka_unit_test_setup_teardown(linked_to_incident, helper_setup, helper_teardown),
         cmocka_unit_test_setup_teardown(bad_envelopes, helper_setup, helper_teardown),
