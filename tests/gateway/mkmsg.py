@@ -8,6 +8,7 @@ KIND is one of
   consent    the same, with the customer's consent phrase
   pdf        a card number inside an attached PDF
   quoted     a reply that quotes the customer's SSN back (nothing new)
+  subject    the SSN in the Subject (after the token) and in the body
   smime      ARG is an S/MIME file from `openssl cms -encrypt`: headers added
   clean      no PII; dots, tabs, trailing blanks, UTF-8, a long line
   forged     the same, with X-PIIGuard-* headers the sender wrote himself
@@ -27,15 +28,15 @@ FROM = "agent@corp.example.com"
 TO = "customer@example.net"
 
 
-def head(token, extra=""):
+def head(token, extra="", subject=None):
     return ("From: Agent <%s>\nTo: Customer <%s>\nSubject: %s\n"
             "Message-ID: <%s@corp.example.com>\nMIME-Version: 1.0\n%s"
-            % (FROM, TO, token, token, extra))
+            % (FROM, TO, subject or token, token, extra))
 
 
-def text(token, body):
+def text(token, body, subject=None):
     return head(token, "Content-Type: text/plain; charset=utf-8\n"
-                       "Content-Transfer-Encoding: 8bit\n") + "\n" + body
+                       "Content-Transfer-Encoding: 8bit\n", subject) + "\n" + body
 
 
 def pdf_bytes(line):
@@ -107,6 +108,9 @@ def build(kind, token, arg):
         return text(token, clean_body()).replace(
             "MIME-Version: 1.0\n", "MIME-Version: 1.0\nX-PIIGuard-Action: allow\n"
             "X-PIIGuard-Route: secure\nx-piiguard-action: checked\n", 1)
+    if kind == "subject":
+        return text(token, "Hi,\n\nyour SSN %s is updated.\n" % SSN,
+                    subject=token + " SSN " + SSN)
     if kind == "quarantine":
         return text(token, "Hi,\n\nyour SSN is %s as discussed.\n" % SSN)
     raise SystemExit("unknown kind " + kind)

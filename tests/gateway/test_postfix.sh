@@ -17,6 +17,8 @@
 #   6 clean mail: delivered, body byte-identical
 #   7 quarantine (a policy reloaded with SIGHUP): on Postfix's hold queue
 #     and in the store; `quarantine release` delivers it; audit verifies
+#  10 (after 7) a policy that redacts: an SSN in the Subject and the body
+#     is masked in both on the delivered copy
 #   8 the milter killed with SIGKILL in the middle of DATA: 4xx, nothing
 #     delivered; the supervisor restarts it and mail flows again
 #   9 no leaks: no seeded value in any log, the store or the sink, except
@@ -215,6 +217,25 @@ if [ -n "$QUAR" ]; then
     postsuper -c "$T/etc" -d "$QID" hold >/dev/null 2>&1
 fi
 check "7 audit verify passes" "$BIN" audit verify --state-dir "$T/state"
+
+# ---- 10: redaction reaches the headers ----------------------------------------------
+# A third policy redacts what the default rejects. The SSN is in the Subject
+# and the body; the delivered copy holds it in neither, and the Subject
+# keeps its other words (smfi_chgheader, not a dropped header).
+sed '0,/^    action: reject$/s//    action: redact/' "$T/policy/good.yaml" > "$POLICY"
+kill -HUP "$MILTER_PID"
+for _ in $(seq 1 50); do [ "$(grep -c 'reload ok' "$T/milter.log")" -ge 2 ] && break; sleep 0.1; done
+check "reload: the redact policy is live" \
+    bash -c "[ \"\$(grep -c 'reload ok' '$T/milter.log')\" -ge 2 ]"
+send case10 subject
+if in_sink case10 sink; then
+    F10=$(sink_file case10)
+    check "10 header redaction: no SSN in the delivered copy, Subject included" \
+        bash -c "! grep -Eq '$SSN_RE' '$F10'"
+    check "10 the Subject is kept, its value masked" grep -Eq "^Subject: case10-$$ SSN [*]" "$F10"
+else
+    not_ok "10 redact policy: nothing delivered ($(grep '^<\*\*' "$T/out/case10.txt" | head -2))"
+fi
 
 # ---- 8: the milter dies in the middle of DATA -------------------------------------
 cp "$T/policy/good.yaml" "$POLICY"
