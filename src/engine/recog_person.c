@@ -584,19 +584,37 @@ static size_t person_at(scan_ctx *ctx, size_t b, size_t e)
     return e;
 }
 
-/* next_cap - the next byte at or after i that starts a word with an
- * upper-case ASCII letter or a two-byte UTF-8 letter, or n */
-static size_t next_cap(const char *s, size_t i, size_t n)
+/* The capitalised-word starts of one 64-byte block, found once and
+ * handed out one by one: a text has one every ~40 bytes, so a sweep that
+ * stopped at each one mispredicted its exit once per word. */
+typedef struct cap_iter {
+    const char *s;
+    size_t n;
+    size_t base;      /* the block's first byte; a multiple of 64 */
+    uint64_t bits;    /* word starts in [base, base + 64) */
+} cap_iter;
+
+/* cap_start - does a word with an upper-case ASCII letter or a two-byte
+ * UTF-8 lead byte start at i? (The scalar form of cap_block.) */
+static bool cap_start(const char *s, size_t i)
 {
-    if (i == 0 && n > 0 && (is_upper((unsigned char)s[0]) || (unsigned char)s[0] >= 0xC3))
-        return 0;
-    if (i == 0)
-        i = 1;
+    unsigned char c = (unsigned char)s[i], p = i ? (unsigned char)s[i - 1] : ' ';
+    return (is_upper(c) || (c >= 0xC3 && c <= 0xD0)) && !is_alnum(p) && p < 0x80;
+}
+
+/* cap_block - the word-start mask of s[base, base + 64) */
+static uint64_t cap_block(const char *s, size_t n, size_t base)
+{
+    uint64_t bits = 0;
+    size_t k = 0;
+
 #if defined(__SSE2__)
     const __m128i bias = _mm_set1_epi8((char)0x80);
-    for (; i + 16 <= n; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-        __m128i p = _mm_loadu_si128((const __m128i *)(s + i - 1));
+    if (base == 0 && n > 0) /* the view's first byte has no byte before it */
+        bits = (uint64_t)cap_start(s, 0), k = 1;
+    for (; k + 16 <= 64 && base + k + 16 <= n; k += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + base + k));
+        __m128i p = _mm_loadu_si128((const __m128i *)(s + base + k - 1));
         __m128i cap = _mm_or_si128(
             _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(v, _mm_set1_epi8('A')), bias),
                            _mm_set1_epi8((char)(0x80 + 26))),
@@ -610,17 +628,30 @@ static size_t next_cap(const char *s, size_t i, size_t n)
                                         _mm_set1_epi8((char)(0x80 + 10)))),
             _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(pl, _mm_set1_epi8('a')), bias),
                            _mm_set1_epi8((char)(0x80 + 26))));
-        int m = _mm_movemask_epi8(_mm_andnot_si128(word, cap));
-        if (m)
-            return i + (size_t)__builtin_ctz((unsigned)m);
+        uint64_t m = (uint64_t)(unsigned)_mm_movemask_epi8(_mm_andnot_si128(word, cap));
+        bits |= m << k;
     }
 #endif
-    for (; i < n; i++) {
-        unsigned char c = (unsigned char)s[i], p = (unsigned char)s[i - 1];
-        if ((is_upper(c) || (c >= 0xC3 && c <= 0xD0)) && !is_alnum(p) && p < 0x80)
-            return i;
+    for (; k < 64 && base + k < n; k++)
+        bits |= (uint64_t)cap_start(s, base + k) << k;
+    return bits;
+}
+
+/* next_cap - the next capitalised-word start at or after i, or n */
+static size_t next_cap(cap_iter *it, size_t i)
+{
+    for (;;) {
+        if (i >= it->base + 64) {
+            it->base = i & ~(size_t)63;
+            if (it->base >= it->n)
+                return it->n;
+            it->bits = cap_block(it->s, it->n, it->base);
+        }
+        uint64_t m = it->bits & (~0ull << (i - it->base));
+        if (m)
+            return it->base + (size_t)__builtin_ctzll(m);
+        i = it->base + 64;
     }
-    return n;
 }
 
 /* letters_end - end of the run of letter_byte()s at i, at most at lim.
@@ -657,11 +688,13 @@ static size_t letters_end(const scan_ctx *ctx, size_t i, size_t lim)
 void recog_person_sweep(scan_ctx *ctx)
 {
     const uint64_t mask = ctx->engine->opts.entities;
+    cap_iter it = {ctx->s, ctx->n, 0, 0};
     size_t i = 0;
 
     if (mask && !(mask & (1ull << PG_ENT_PERSON)))
         return;
-    while ((i = next_cap(ctx->s, i, ctx->n)) < ctx->n) {
+    it.bits = cap_block(ctx->s, ctx->n, 0);
+    while ((i = next_cap(&it, i)) < ctx->n) {
         size_t e = letters_end(ctx, i + 1, i + NAME_MAX_WORD);
         /* names are three bytes or more ("Ji-ho" with its hyphen); a
          * longer run is no name */
