@@ -16,18 +16,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    pg_engine *engine;
-    pg_scratch *scratch;
-    pg_msg_limits lim;
-    pg_msg *m = NULL;
-
-    fuzz_engine(&engine, &scratch);
-    fuzz_limits(&lim);
-    if (pg_msg_parse(&m, (const char *)data, size, &lim) < 0)
-        return 0;
-    if (pg_msg_scan(m, engine, scratch) < 0)
-        abort();
-    fuzz_check_msg(m, NULL);
-    pg_msg_free(m);
+    pg_msg_free(fuzz_parse_scan((const char *)data, size));
     return 0;
 }

@@ -64,4 +64,25 @@ static inline void fuzz_check_msg(const pg_msg *m, const char *prefix)
     }
 }
 
+/* fuzz_parse_scan - parse raw bytes as a message with fuzz_limits() and
+ * scan it with the process's engine; NULL when the parse refuses the
+ * input (a defined error), abort() when a parsed message fails to scan
+ * or breaks fuzz_check_msg(). The caller frees the message. */
+static inline pg_msg *fuzz_parse_scan(const char *raw, size_t len)
+{
+    pg_engine *engine;
+    pg_scratch *scratch;
+    pg_msg_limits lim;
+    pg_msg *m = NULL;
+
+    fuzz_engine(&engine, &scratch);
+    fuzz_limits(&lim);
+    if (pg_msg_parse(&m, raw, len, &lim) < 0)
+        return NULL;
+    if (pg_msg_scan(m, engine, scratch) < 0)
+        abort();
+    fuzz_check_msg(m, NULL);
+    return m;
+}
+
 #endif /* PIIGUARD_FUZZ_UTIL_H */

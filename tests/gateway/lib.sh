@@ -258,6 +258,18 @@ gw_wait_log() {
     return 1
 }
 
+# gw_first_held BIN STATE_DIR OUT - the id of the first held message in the
+# store's quarantine (empty when none); OUT keeps the list for the log
+gw_first_held() {
+    "$1" quarantine list --state-dir "$2" --format json > "$3" 2>&1
+    "$GW_PY" -c 'import json,sys
+for l in open(sys.argv[1]):
+    l = l.strip()
+    if l.startswith("{"):
+        d = json.loads(l)
+        if d.get("state") == "held": print(d["id"]); break' "$3" 2>/dev/null
+}
+
 # gw_cleanup - stop everything gw_bg started (by pid), newest first
 gw_cleanup() {
     local p

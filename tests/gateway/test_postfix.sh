@@ -201,13 +201,7 @@ QID=$(sed -n 's/.*queued as \([0-9A-F]*\).*/\1/p' "$T/out/case7.txt" | head -1)
 check "7 the message is on Postfix's hold queue" bash -c \
     "postqueue -c '$T/etc' -j | grep -F '\"queue_id\": \"$QID\"' | grep -q '\"queue_name\": \"hold\"'"
 check "7 nothing reached the sink" not_in_sink case7
-"$BIN" quarantine list --state-dir "$T/state" --format json > "$T/out/qlist.json" 2>&1
-QUAR=$("$GW_PY" -c 'import json,sys
-for l in open(sys.argv[1]):
-    l = l.strip()
-    if l.startswith("{"):
-        d = json.loads(l)
-        if d.get("state") == "held": print(d["id"]); break' "$T/out/qlist.json" 2>/dev/null)
+QUAR=$(gw_first_held "$BIN" "$T/state" "$T/out/qlist.json")
 check "7 the message is in the store's quarantine" test -n "$QUAR"
 if [ -n "$QUAR" ]; then
     "$BIN" quarantine release "$QUAR" --relay 127.0.0.1:"$SINK" --state-dir "$T/state" \

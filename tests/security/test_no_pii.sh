@@ -131,13 +131,7 @@ for k in quar1 quar2; do
     send $k
     check "milter: $k accepted for the hold queue" accepted $k
 done
-"$BIN" quarantine list --state-dir "$T/mstate" --format json > "$T/out/qlist.json" 2>&1
-QUAR=$("$GW_PY" -c 'import json,sys
-for l in open(sys.argv[1]):
-    l = l.strip()
-    if l.startswith("{"):
-        d = json.loads(l)
-        if d.get("state") == "held": print(d["id"]); break' "$T/out/qlist.json" 2>/dev/null)
+QUAR=$(gw_first_held "$BIN" "$T/mstate" "$T/out/qlist.json")
 check "milter: the store holds the quarantined messages" test -n "$QUAR"
 "$BIN" quarantine release "$QUAR" --relay 127.0.0.1:"$SINK" --state-dir "$T/mstate" \
     > "$T/out/release.txt" 2>&1
