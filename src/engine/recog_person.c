@@ -576,8 +576,8 @@ static size_t person_at(scan_ctx *ctx, size_t b, size_t e)
     if ((entry = given_name(ctx, ctx->s + b, e - b)))
         return dictionary_name(ctx, b, e, entry[e - b] == '*');
     /* an ending needs a capitalised word before it or five letters */
-    bool cap_before = b >= 2 && ctx->s[b - 1] == ' ' && word_before(ctx, b) < b &&
-                      upper_len(ctx, word_before(ctx, b));
+    size_t wb = word_before(ctx, b); /* b itself when no word ends one space before */
+    bool cap_before = wb < b && upper_len(ctx, wb);
     const surname_ending *se = cap_before || e - b >= 5 ? ending_of(ctx, ctx->s + b, e - b) : NULL;
     if (se)
         ending_name(ctx, b, e, se);

@@ -120,9 +120,8 @@ int engine_words_scan(scan_ctx *ctx)
                            ctx->scratch->hs, on_hit, ctx);
     if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
         return pg_error_set(PG_EINTERNAL, "hyperscan scan failed (%d)", e);
-    engine_end_run(ctx->scratch);
+    engine_end_run(ctx->scratch); /* the name sweep's run ends in engine_deliver() */
     if (!ctx->scratch->err)
         recog_person_sweep(ctx);
-    engine_end_run(ctx->scratch);
     return ctx->scratch->err;
 }
