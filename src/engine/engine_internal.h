@@ -76,6 +76,7 @@ typedef struct shift {
 
 /* Word lists recog_person.c consults for every capitalised word. */
 #define ENGINE_NAME_LISTS 6
+#define ENGINE_GIVEN_BLOOM_WORDS 1024 /* 65,536 bits */
 
 struct pg_engine {
     pg_engine_opts opts;
@@ -88,6 +89,9 @@ struct pg_engine {
      * most capitalised words are in none, and one bit test says so. */
     uint64_t name_list_bloom[ENGINE_NAME_LISTS][16];
     uint64_t ending_bloom[16];
+    /* Bloom filter of the given names by length and first four bytes:
+     * 8 KiB, so it stays in L1 where the name table (64 KiB) does not. */
+    uint64_t given_bloom[ENGINE_GIVEN_BLOOM_WORDS];
 };
 
 /* Passes that emit candidates: sweep, word pass, name sweep (+1 spare). */

@@ -4,7 +4,7 @@
  *	recog_person - names, from cues and from the given-name dictionary
  * SUMMARY
  *	void recog_person_cue(scan_ctx *ctx, const word_hit *h, word_kind kind);
- *	void recog_person_sweep(scan_ctx *ctx);
+ *	size_t recog_person_word(scan_ctx *ctx, size_t b, size_t e);
  * DESCRIPTION
  *	Two ways in, both from the word pass (words.c):
  *
@@ -12,11 +12,12 @@
  *	right after a salutation ("Dear"), a title ("Mrs."), "my name is", a
  *	"Name:" field, or alone on the line after a sign-off ("Regards,").
  *
- *	Sweep. After the Hyperscan pass, every capitalised word (ASCII or a
- *	two-byte UTF-8 capital) is visited once, SSE2 finding where words
- *	start; a word is binary-searched in the sorted names.c dictionary,
- *	and words that are not given names are checked for a surname ending.
- *	A name right after a cue is left to the cue recognizer.
+ *	Sweep. After the Hyperscan pass, name_sweep.c hands every
+ *	capitalised word of three letters or more (ASCII or a two-byte
+ *	UTF-8 capital) to recog_person_word(): the word is looked up in the
+ *	hashed names.c dictionary, and words that are not given names are
+ *	checked for a surname ending. A name right after a cue is left to
+ *	the cue recognizer.
  *
  *	Dictionary. A given name of names.c, written capitalised as a whole
  *	word, followed on the same line by a capitalised surname-like word
@@ -46,16 +47,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "engine/span.h"
 #include "engine/words.h"
 
 #define NAME_FULL 0.7f
 #define NAME_GIVEN 0.5f
-#define NAME_MAX_WORD 40
 
 /* Capitalised words that follow a given name without being a surname.
  * Street words that are also surnames ("Hill", "Park") are not here:
@@ -319,6 +316,14 @@ static size_t word_before(const scan_ctx *ctx, size_t i)
     return b;
 }
 
+/* cap_word_before - does a capitalised word end one space before i? */
+static bool cap_word_before(const scan_ctx *ctx, size_t i)
+{
+    size_t b = word_before(ctx, i); /* i itself when there is none */
+
+    return b < i && upper_len(ctx, b);
+}
+
 /* word_after - end of the word that starts one space after e, or e */
 static size_t word_after(const scan_ctx *ctx, size_t e)
 {
@@ -388,12 +393,27 @@ static uint32_t name_hash(const char *w, size_t wl, size_t avail)
     return (uint32_t)(h >> 32);
 }
 
+/* given_bit - a word's bit in the given-name filter: its length and
+ * first four bytes (names are three bytes or more), mixed */
+static unsigned given_bit(const char *w, size_t wl)
+{
+    uint32_t x = (uint32_t)(unsigned char)w[0] | (uint32_t)(unsigned char)w[1] << 8 |
+                 (uint32_t)(unsigned char)w[2] << 16 |
+                 (uint32_t)(wl > 3 ? (unsigned char)w[3] : 0) << 24;
+    return ((x ^ (uint32_t)wl * 0x85EBCA6Bu) * 0x9E3779B1u) >> 16;
+}
+
 /* engine_names_index - hash the given-name dictionary once per engine: a
  * lookup was a binary search of 4,300 names for every capitalised word;
  * and fill the filters of the word lists and endings */
+static bool cue_table_ok(void);
+
 int engine_names_index(pg_engine *e)
 {
     size_t slots = 1;
+
+    if (!cue_table_ok())
+        return pg_error_set(PG_EINTERNAL, "a person cue ends in a byte may_end_cue() refuses");
 
     while (slots < 2 * engine_n_given_names)
         slots *= 2;
@@ -413,14 +433,26 @@ int engine_names_index(pg_engine *e)
         while (e->name_slots[h])
             h = (h + 1) & e->name_mask;
         e->name_slots[h] = (full & 0xFFFF0000u) | (uint32_t)(i + 1);
+        if (len >= 3) /* shorter names skip the filter */
+            bloom_add(e->given_bloom, given_bit(en, len));
     }
     return 0;
+}
+
+/* maybe_given - might [w, w + wl) be a given name? Most capitalised words
+ * of a text are not, and the filter says so from L1. */
+static bool maybe_given(const scan_ctx *ctx, const char *w, size_t wl)
+{
+    return wl < 3 || bloom_has(ctx->engine->given_bloom, given_bit(w, wl));
 }
 
 /* given_name - the dictionary entry for a word, or NULL */
 static const char *given_name(const scan_ctx *ctx, const char *w, size_t wl)
 {
     const pg_engine *e = ctx->engine;
+
+    if (!maybe_given(ctx, w, wl))
+        return NULL;
     uint32_t full = name_hash(w, wl, (size_t)(ctx->s + ctx->n - w)), h = full & e->name_mask;
 
     /* The tag (the hash's high half) turns away nearly every other name
@@ -464,23 +496,60 @@ static bool ends_with(const scan_ctx *ctx, size_t i, const lit *l)
            memcmp(ctx->s + i - l->len, l->s, l->len) == 0;
 }
 
+/* Cues end in a space and are compared by the byte before it; sign-offs
+ * end a line. */
+static const lit cues[] = {LIT("Dear"), LIT("Hello"), LIT("\nHi"), LIT("Mr."),
+    LIT("Mrs."), LIT("Ms."), LIT("Dr."), LIT("Mrs"), LIT("Miss"), LIT("name is"),
+    LIT("I'm"), LIT("name:"), LIT("Name:")};
+static const lit signoffs[] = {LIT("Regards,"), LIT("regards,"), LIT("Sincerely,"),
+    LIT("Thanks,"), LIT("Thank you,"), LIT("Best,"), LIT("Cheers,"), LIT("Best wishes,")};
+#define NCUES (sizeof(cues) / sizeof(cues[0]))
+#define NSIGNOFFS (sizeof(signoffs) / sizeof(signoffs[0]))
+
+/* may_end_cue - can a cue or a sign-off end with byte c? Most words
+ * follow neither, and one switch says so before thirteen comparisons.
+ * engine_names_index() checks this against the lists above. */
+static bool may_end_cue(unsigned char c)
+{
+    switch (c) {
+    case 'r': case 'o': case 'i': case '.': case 's': case 'm': case ':': case ',':
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* cue_table_ok - does may_end_cue() accept every cue's last byte? */
+static bool cue_table_ok(void)
+{
+    for (size_t k = 0; k < NCUES; k++)
+        if (!may_end_cue((unsigned char)cues[k].s[cues[k].len - 1]))
+            return false;
+    for (size_t k = 0; k < NSIGNOFFS; k++)
+        if (!may_end_cue((unsigned char)signoffs[k].s[signoffs[k].len - 1]))
+            return false;
+    return true;
+}
+
+/* ends_any - does one of the n literals end just before i? */
+static bool ends_any(const scan_ctx *ctx, size_t i, const lit *l, size_t n)
+{
+    if (i == 0 || !may_end_cue((unsigned char)ctx->s[i - 1]))
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if (ends_with(ctx, i, &l[k]))
+            return true;
+    return false;
+}
+
 /* cue_before - does a cue of the word pass end right before start? Then
  * recog_person_cue() reports the name and the sweep need not. */
 static bool cue_before(const scan_ctx *ctx, size_t start)
 {
-    /* cues end in a space: compared by the byte before it */
-    static const lit cues[] = {LIT("Dear"), LIT("Hello"), LIT("\nHi"), LIT("Mr."),
-        LIT("Mrs."), LIT("Ms."), LIT("Dr."), LIT("Mrs"), LIT("Miss"), LIT("name is"),
-        LIT("I'm"), LIT("name:"), LIT("Name:")};
-    static const lit signoffs[] = {LIT("Regards,"), LIT("regards,"), LIT("Sincerely,"),
-        LIT("Thanks,"), LIT("Thank you,"), LIT("Best,"), LIT("Cheers,"), LIT("Best wishes,")};
-
     if (start == 0)
         return false;
-    if (ctx->s[start - 1] == ' ')
-        for (size_t k = 0; k < sizeof(cues) / sizeof(cues[0]); k++)
-            if (ends_with(ctx, start - 1, &cues[k]))
-                return true;
+    if (ctx->s[start - 1] == ' ' && ends_any(ctx, start - 1, cues, NCUES))
+        return true;
     size_t i = start;
     while (i > 0 && (ctx->s[i - 1] == ' ' || ctx->s[i - 1] == '>'))
         i--;
@@ -489,10 +558,7 @@ static bool cue_before(const scan_ctx *ctx, size_t start)
     i--;
     while (i > 0 && (ctx->s[i - 1] == ' ' || ctx->s[i - 1] == '\r'))
         i--;
-    for (size_t k = 0; k < sizeof(signoffs) / sizeof(signoffs[0]); k++)
-        if (ends_with(ctx, i, &signoffs[k]))
-            return true;
-    return false;
+    return ends_any(ctx, i, signoffs, NSIGNOFFS);
 }
 
 /* dictionary_name - a given name at [b, e): with a surname after it 0.7,
@@ -561,148 +627,32 @@ static size_t hyphen_end(const scan_ctx *ctx, size_t e)
     return h;
 }
 
-/* person_at - names starting with the capitalised word at [b, e);
- * returns where the sweep goes on. A hyphenated given name ("Ji-ho",
- * "Jean-Pierre") is looked up whole first. */
-static size_t person_at(scan_ctx *ctx, size_t b, size_t e)
+/* recog_person_word - names starting with the capitalised word at
+ * [b, e) (name_sweep.c finds them); returns where the sweep goes on. A
+ * hyphenated given name ("Ji-ho", "Jean-Pierre") is looked up whole first. */
+size_t recog_person_word(scan_ctx *ctx, size_t b, size_t e)
 {
     size_t h = hyphen_end(ctx, e);
     const char *entry;
 
-    if (h > e && bounded(ctx, b, h) && (entry = given_name(ctx, ctx->s + b, h - b)))
-        return dictionary_name(ctx, b, h, entry[h - b] == '*');
-    if (e - b < 3 || !bounded(ctx, b, e))
+    if (!upper_len(ctx, b))
         return e;
-    if ((entry = given_name(ctx, ctx->s + b, e - b)))
+    if (h > e && (entry = given_name(ctx, ctx->s + b, h - b)) && bounded(ctx, b, h))
+        return dictionary_name(ctx, b, h, entry[h - b] == '*');
+    if (e - b < 3)
+        return e;
+    /* The filters behind given_name() and ending_of() turn away most
+     * words; only a word that might be a name pays for bounded(). */
+    entry = given_name(ctx, ctx->s + b, e - b);
+    const surname_ending *se = entry ? NULL : ending_of(ctx, ctx->s + b, e - b);
+    if ((!entry && !se) || !bounded(ctx, b, e))
+        return e;
+    if (entry)
         return dictionary_name(ctx, b, e, entry[e - b] == '*');
-    /* an ending needs a capitalised word before it or five letters */
-    size_t wb = word_before(ctx, b); /* b itself when no word ends one space before */
-    bool cap_before = wb < b && upper_len(ctx, wb);
-    const surname_ending *se = cap_before || e - b >= 5 ? ending_of(ctx, ctx->s + b, e - b) : NULL;
-    if (se)
+    /* an ending needs five letters or a capitalised word before it */
+    if (e - b >= 5 || cap_word_before(ctx, b))
         ending_name(ctx, b, e, se);
     return e;
-}
-
-/* The capitalised-word starts of one 64-byte block, found once and
- * handed out one by one: a text has one every ~40 bytes, so a sweep that
- * stopped at each one mispredicted its exit once per word. */
-typedef struct cap_iter {
-    const char *s;
-    size_t n;
-    size_t base;      /* the block's first byte; a multiple of 64 */
-    uint64_t bits;    /* word starts in [base, base + 64) */
-} cap_iter;
-
-/* cap_start - does a word with an upper-case ASCII letter or a two-byte
- * UTF-8 lead byte start at i? (The scalar form of cap_block.) */
-static bool cap_start(const char *s, size_t i)
-{
-    unsigned char c = (unsigned char)s[i], p = i ? (unsigned char)s[i - 1] : ' ';
-    return (is_upper(c) || (c >= 0xC3 && c <= 0xD0)) && !is_alnum(p) && p < 0x80;
-}
-
-/* cap_block - the word-start mask of s[base, base + 64) */
-static uint64_t cap_block(const char *s, size_t n, size_t base)
-{
-    uint64_t bits = 0;
-    size_t k = 0;
-
-#if defined(__SSE2__)
-    const __m128i bias = _mm_set1_epi8((char)0x80);
-    if (base == 0 && n > 0) /* the view's first byte has no byte before it */
-        bits = (uint64_t)cap_start(s, 0), k = 1;
-    for (; k + 16 <= 64 && base + k + 16 <= n; k += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(s + base + k));
-        __m128i p = _mm_loadu_si128((const __m128i *)(s + base + k - 1));
-        __m128i cap = _mm_or_si128(
-            _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(v, _mm_set1_epi8('A')), bias),
-                           _mm_set1_epi8((char)(0x80 + 26))),
-            _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(v, _mm_set1_epi8((char)0xC3)), bias),
-                           _mm_set1_epi8((char)(0x80 + 14))));
-        /* a word byte before: a letter or digit (case folded) or UTF-8 */
-        __m128i pl = _mm_or_si128(p, _mm_set1_epi8(0x20));
-        __m128i word = _mm_or_si128(
-            _mm_or_si128(_mm_cmplt_epi8(p, _mm_setzero_si128()),
-                         _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(p, _mm_set1_epi8('0')), bias),
-                                        _mm_set1_epi8((char)(0x80 + 10)))),
-            _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(pl, _mm_set1_epi8('a')), bias),
-                           _mm_set1_epi8((char)(0x80 + 26))));
-        uint64_t m = (uint64_t)(unsigned)_mm_movemask_epi8(_mm_andnot_si128(word, cap));
-        bits |= m << k;
-    }
-#endif
-    for (; k < 64 && base + k < n; k++)
-        bits |= (uint64_t)cap_start(s, base + k) << k;
-    return bits;
-}
-
-/* next_cap - the next capitalised-word start at or after i, or n */
-static size_t next_cap(cap_iter *it, size_t i)
-{
-    for (;;) {
-        if (i >= it->base + 64) {
-            it->base = i & ~(size_t)63;
-            if (it->base >= it->n)
-                return it->n;
-            it->bits = cap_block(it->s, it->n, it->base);
-        }
-        uint64_t m = it->bits & (~0ull << (i - it->base));
-        if (m)
-            return it->base + (size_t)__builtin_ctzll(m);
-        i = it->base + 64;
-    }
-}
-
-/* letters_end - end of the run of letter_byte()s at i, at most at lim.
- * Word ends are where a byte loop mispredicts, once per word; a mask of
- * sixteen bytes finds the end with one well-predicted branch. */
-static size_t letters_end(const scan_ctx *ctx, size_t i, size_t lim)
-{
-    if (lim > ctx->n)
-        lim = ctx->n;
-#if defined(__SSE2__)
-    const __m128i bias = _mm_set1_epi8((char)0x80);
-    while (i + 16 <= ctx->n && i < lim) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(ctx->s + i));
-        __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
-        __m128i letter = _mm_or_si128(
-            _mm_cmplt_epi8(v, _mm_setzero_si128()), /* UTF-8: 0x80 and up */
-            _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(lo, _mm_set1_epi8('a')), bias),
-                           _mm_set1_epi8((char)(0x80 + 26))));
-        unsigned stop = ~(unsigned)_mm_movemask_epi8(letter) & 0xFFFFu;
-        if (stop) {
-            i += (size_t)__builtin_ctz(stop);
-            return i < lim ? i : lim;
-        }
-        i += 16;
-    }
-#endif
-    while (i < lim && letter_byte((unsigned char)ctx->s[i]))
-        i++;
-    return i < lim ? i : lim;
-}
-
-/* recog_person_sweep - every capitalised word of the view, once: given
- * names from the dictionary, surnames by their ending */
-void recog_person_sweep(scan_ctx *ctx)
-{
-    const uint64_t mask = ctx->engine->opts.entities;
-    cap_iter it = {ctx->s, ctx->n, 0, 0};
-    size_t i = 0;
-
-    if (mask && !(mask & (1ull << PG_ENT_PERSON)))
-        return;
-    it.bits = cap_block(ctx->s, ctx->n, 0);
-    while ((i = next_cap(&it, i)) < ctx->n) {
-        size_t e = letters_end(ctx, i + 1, i + NAME_MAX_WORD);
-        /* names are three bytes or more ("Ji-ho" with its hyphen); a
-         * longer run is no name */
-        bool longer = e - i >= 3 || (e - i == 2 && e < ctx->n && ctx->s[e] == '-');
-        i = longer && e - i < NAME_MAX_WORD && upper_len(ctx, i) ? person_at(ctx, i, e) : e;
-        if (ctx->scratch->err)
-            return;
-    }
 }
 
 /* name_word_end - end of a capitalised word or initial at i, or 0 */

@@ -41,8 +41,15 @@ typedef struct surname_ending {
 extern const surname_ending engine_surname_endings[];
 extern const size_t engine_n_surname_endings;
 
-/* recog_person.c: names among the capitalised words of the view. */
+/* Longest name word, in bytes; a longer run of letters is no name. */
+#define NAME_MAX_WORD 40
+
+/* name_sweep.c: names among the capitalised words of the view. */
 void recog_person_sweep(scan_ctx *ctx);
+
+/* recog_person.c: names starting with the capitalised word [b, e);
+ * returns where the sweep goes on. */
+size_t recog_person_word(scan_ctx *ctx, size_t b, size_t e);
 
 /* recog_person.c: a name after a cue of this kind. */
 void recog_person_cue(scan_ctx *ctx, const word_hit *h, word_kind kind);

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * name_sweep.c - the first pass for names: every capitalised word of the
+ * view, found from bit masks rather than byte by byte.
+ *
+ * Support mail has a capitalised word every ~40 bytes, most of them
+ * sentence starts ("I", "We", "It", "Please"). Each 64-byte block is
+ * classified once into four masks (word bytes, letters, capitals, '-').
+ * From those, one mask test drops the starts of words shorter than three
+ * letters, and a word's end is the next zero of the letter mask: no byte
+ * loop, and no branch per byte that mispredicts once per word. What is
+ * left goes to recog_person_word() (recog_person.c), which does the
+ * dictionary, the surname endings and the address checks.
+ *
+ * A start is what the scalar rule start_at() says: an upper-case ASCII
+ * letter or a two-byte UTF-8 lead byte (0xC3-0xD0, which holds the Latin,
+ * Greek and Cyrillic capitals; recog_person_word() checks the letter),
+ * with no word byte before it.
+ *
+ * Invariant: block masks never claim a byte at or past the view's end,
+ * so a word's end found in a mask is never past it.
+ */
+#include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "engine/words.h"
+
+/* One 64-byte block's classes: bit k is byte base + k. */
+typedef struct name_block {
+    uint64_t word;    /* [0-9A-Za-z] or a UTF-8 byte: continues a word */
+    uint64_t letter;  /* [A-Za-z] or a UTF-8 byte: continues a name */
+    uint64_t cap;     /* [A-Z] or a 0xC3-0xD0 lead byte */
+    uint64_t hyphen;  /* '-' */
+} name_block;
+
+static bool letter_b(unsigned char c) { return is_alpha(c) || c >= 0x80; }
+static bool word_b(unsigned char c) { return is_alnum(c) || c >= 0x80; }
+static bool cap_b(unsigned char c) { return is_upper(c) || (c >= 0xC3 && c <= 0xD0); }
+
+/* classify_scalar - bytes [k, lim) of the block at base, one by one */
+static void classify_scalar(const char *s, size_t base, size_t k, size_t lim, name_block *b)
+{
+    for (; k < lim; k++) {
+        unsigned char c = (unsigned char)s[base + k];
+        b->word |= (uint64_t)word_b(c) << k;
+        b->letter |= (uint64_t)letter_b(c) << k;
+        b->cap |= (uint64_t)cap_b(c) << k;
+        b->hyphen |= (uint64_t)(c == '-') << k;
+    }
+}
+
+#if defined(__SSE2__)
+/* in_range - bytes of v in [lo, lo + len), as an unsigned compare done
+ * signed after moving the range to the bottom of the signed order */
+static inline __m128i in_range(__m128i v, char lo, int len)
+{
+    return _mm_cmplt_epi8(_mm_sub_epi8(v, _mm_set1_epi8((char)(lo + 0x80))),
+                          _mm_set1_epi8((char)(-128 + len)));
+}
+#endif
+
+/* classify - the masks of s[base, base + 64), bytes past n left out */
+static void classify(const char *s, size_t n, size_t base, name_block *b)
+{
+    size_t k = 0, lim = n - base < 64 ? n - base : 64;
+
+    *b = (name_block){0, 0, 0, 0};
+#if defined(__SSE2__)
+    for (; k + 16 <= lim; k += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + base + k));
+        __m128i high = _mm_cmplt_epi8(v, _mm_setzero_si128());
+        __m128i letter = _mm_or_si128(high, in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26));
+        __m128i word = _mm_or_si128(letter, in_range(v, '0', 10));
+        __m128i cap = _mm_or_si128(in_range(v, 'A', 26), in_range(v, (char)0xC3, 14));
+        b->word |= (uint64_t)(unsigned)_mm_movemask_epi8(word) << k;
+        b->letter |= (uint64_t)(unsigned)_mm_movemask_epi8(letter) << k;
+        b->cap |= (uint64_t)(unsigned)_mm_movemask_epi8(cap) << k;
+        b->hyphen |= (uint64_t)(unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))) << k;
+    }
+#endif
+    classify_scalar(s, base, k, lim, b);
+}
+
+/* name_starts - the block's capitalised-word starts that may begin a name:
+ * a second letter and a third letter or '-' ("Ji-ho"). Bits 62 and 63
+ * need the next block's bytes; they are kept and checked exactly. */
+static uint64_t name_starts(const name_block *b, bool word_before_block)
+{
+    uint64_t starts = b->cap & ~(b->word << 1 | (uint64_t)word_before_block);
+    uint64_t second = b->letter >> 1 | 1ull << 63;
+    uint64_t third = (b->letter | b->hyphen) >> 2 | 3ull << 62;
+    return starts & second & third;
+}
+
+/* letters_end - end of the run of letter bytes at i, at most at lim.
+ * Only words that run past their block come here. */
+static size_t letters_end(const scan_ctx *ctx, size_t i, size_t lim)
+{
+    if (lim > ctx->n)
+        lim = ctx->n;
+    while (i < lim && letter_b((unsigned char)ctx->s[i]))
+        i++;
+    return i;
+}
+
+/* word_end - end of the name word starting at bit k of the block at
+ * base: its letters after the first byte, at most NAME_MAX_WORD bytes */
+static size_t word_end(const scan_ctx *ctx, const name_block *b, size_t base, unsigned k)
+{
+    size_t i = base + k, lim = i + NAME_MAX_WORD;
+    uint64_t gaps = k < 63 ? ~b->letter & (~0ull << (k + 1)) : 0;
+    size_t e = gaps ? base + (size_t)__builtin_ctzll(gaps) : letters_end(ctx, base + 64, lim);
+
+    return e < lim ? e : lim;
+}
+
+/* recog_person_sweep - every capitalised word of the view, once */
+void recog_person_sweep(scan_ctx *ctx)
+{
+    const uint64_t mask = ctx->engine->opts.entities;
+    size_t resume = 0; /* starts before this were inside a found name */
+    name_block b;
+
+    if (mask && !(mask & (1ull << PG_ENT_PERSON)))
+        return;
+    for (size_t base = 0; base < ctx->n; base += 64) {
+        classify(ctx->s, ctx->n, base, &b);
+        bool before = base > 0 && word_b((unsigned char)ctx->s[base - 1]);
+        for (uint64_t m = name_starts(&b, before); m; m &= m - 1) {
+            unsigned k = (unsigned)__builtin_ctzll(m);
+            size_t i = base + k;
+            if (i < resume)
+                continue;
+            size_t e = word_end(ctx, &b, base, k);
+            /* three bytes or more, or two and a hyphen ("Ji-ho") */
+            bool longer = e - i >= 3 || (e - i == 2 && e < ctx->n && ctx->s[e] == '-');
+            if (longer && e - i < NAME_MAX_WORD)
+                resume = recog_person_word(ctx, i, e);
+            if (ctx->scratch->err)
+                return;
+        }
+    }
+}
