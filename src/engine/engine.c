@@ -33,6 +33,7 @@ int pg_engine_new(pg_engine **out, const pg_engine_opts *opts)
         e->opts = *opts;
     else
         pg_engine_opts_init(&e->opts);
+    e->isa = engine_cpu_isa();
     if (e->opts.context_window > PG_MAX_CONTEXT_WINDOW ||
         e->opts.min_score < 0.0f || e->opts.min_score > 1.0f) {
         free(e);

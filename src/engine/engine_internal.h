@@ -78,8 +78,13 @@ typedef struct shift {
 #define ENGINE_NAME_LISTS 6
 #define ENGINE_GIVEN_BLOOM_WORDS 1024 /* 65,536 bits */
 
+/* Instruction sets the first passes have code for; the best one the CPU
+ * has is chosen once, in pg_engine_new(), and read from the engine. */
+enum engine_isa { ENGINE_ISA_SCALAR, ENGINE_ISA_SSE2, ENGINE_ISA_AVX2, ENGINE_ISA_AVX512 };
+
 struct pg_engine {
     pg_engine_opts opts;
+    unsigned isa;             /* enum engine_isa */
     hs_database_t *words;     /* literal/word database, see words.c */
     unsigned n_word_patterns;
     uint32_t *name_slots;     /* given-name hash: hash tag << 16 | index + 1,
@@ -146,6 +151,9 @@ typedef struct scan_ctx {
 
 /* A candidate this strong is not displaced by anything found inside it. */
 #define CLAIM_SCORE 0.9f
+
+/* cpu.c: the best instruction set this CPU and build have. */
+unsigned engine_cpu_isa(void);
 
 /* normalize.c: build the normalised view; *view points to buf itself when
  * no byte needs changing. Returns 0 or PG_ENOMEM. */

@@ -5,42 +5,40 @@
  *
  * Support mail has a capitalised word every ~40 bytes, most of them
  * sentence starts ("I", "We", "It", "Please"). Each 64-byte block is
- * classified once into four masks (word bytes, letters, capitals, '-').
- * From those, one mask test drops the starts of words shorter than three
- * letters, and a word's end is the next zero of the letter mask: no byte
- * loop, and no branch per byte that mispredicts once per word. What is
- * left goes to recog_person_word() (recog_person.c), which does the
- * dictionary, the surname endings and the address checks.
+ * classified once into four masks (word bytes, letters, capitals, '-'),
+ * with the widest vectors the CPU has (cpu.c; AVX-512 turns a block into
+ * its masks in a dozen instructions). From those, one mask test drops the
+ * starts of words shorter than three letters, and a word's end is the
+ * next zero of the letter mask: no byte loop, and no branch per byte that
+ * mispredicts once per word. What is left goes to recog_person_word()
+ * (recog_person.c), which does the dictionary, the surname endings and
+ * the address checks.
  *
- * A start is what the scalar rule start_at() says: an upper-case ASCII
- * letter or a two-byte UTF-8 lead byte (0xC3-0xD0, which holds the Latin,
- * Greek and Cyrillic capitals; recog_person_word() checks the letter),
- * with no word byte before it.
+ * A start (name_starts()) is an upper-case ASCII letter or a two-byte
+ * UTF-8 lead byte (0xC3-0xD0, which holds the Latin, Greek and Cyrillic
+ * capitals; recog_person_word() checks the letter) with no word byte
+ * before it. classify_scalar() is the rule; the vector forms must equal
+ * it bit for bit (tests/engine/test_name_sweep.c).
  *
  * Invariant: block masks never claim a byte at or past the view's end,
  * so a word's end found in a mask is never past it.
  */
 #include <stdint.h>
-#if defined(__SSE2__)
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
+#include "engine/name_sweep.h"
 #include "engine/words.h"
-
-/* One 64-byte block's classes: bit k is byte base + k. */
-typedef struct name_block {
-    uint64_t word;    /* [0-9A-Za-z] or a UTF-8 byte: continues a word */
-    uint64_t letter;  /* [A-Za-z] or a UTF-8 byte: continues a name */
-    uint64_t cap;     /* [A-Z] or a 0xC3-0xD0 lead byte */
-    uint64_t hyphen;  /* '-' */
-} name_block;
 
 static bool letter_b(unsigned char c) { return is_alpha(c) || c >= 0x80; }
 static bool word_b(unsigned char c) { return is_alnum(c) || c >= 0x80; }
 static bool cap_b(unsigned char c) { return is_upper(c) || (c >= 0xC3 && c <= 0xD0); }
 
-/* classify_scalar - bytes [k, lim) of the block at base, one by one */
-static void classify_scalar(const char *s, size_t base, size_t k, size_t lim, name_block *b)
+/* classify_tail - bytes [k, lim) of the block at base, one by one */
+static void classify_tail(const char *s, size_t base, size_t k, size_t lim, name_block *b)
 {
     for (; k < lim; k++) {
         unsigned char c = (unsigned char)s[base + k];
@@ -51,37 +49,121 @@ static void classify_scalar(const char *s, size_t base, size_t k, size_t lim, na
     }
 }
 
+/* block_len - how many of the block's 64 bytes lie before n */
+static size_t block_len(size_t n, size_t base)
+{
+    return n - base < 64 ? n - base : 64;
+}
+
+/* classify_scalar - the rule itself, which the vector forms must equal */
+static void classify_scalar(const char *s, size_t n, size_t base, name_block *b)
+{
+    *b = (name_block){0, 0, 0, 0};
+    classify_tail(s, base, 0, block_len(n, base), b);
+}
+
+/* The vector forms test "c in [lo, lo + len)" as one signed compare:
+ * subtracting lo + 0x80 moves the range to the bottom of the signed order. */
+
 #if defined(__SSE2__)
-/* in_range - bytes of v in [lo, lo + len), as an unsigned compare done
- * signed after moving the range to the bottom of the signed order */
-static inline __m128i in_range(__m128i v, char lo, int len)
+static inline __m128i in_range16(__m128i v, char lo, int len)
 {
     return _mm_cmplt_epi8(_mm_sub_epi8(v, _mm_set1_epi8((char)(lo + 0x80))),
                           _mm_set1_epi8((char)(-128 + len)));
 }
-#endif
 
-/* classify - the masks of s[base, base + 64), bytes past n left out */
-static void classify(const char *s, size_t n, size_t base, name_block *b)
+/* classify_sse2 - sixteen bytes a step */
+static void classify_sse2(const char *s, size_t n, size_t base, name_block *b)
 {
-    size_t k = 0, lim = n - base < 64 ? n - base : 64;
+    size_t k = 0, lim = block_len(n, base);
 
     *b = (name_block){0, 0, 0, 0};
-#if defined(__SSE2__)
     for (; k + 16 <= lim; k += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(s + base + k));
         __m128i high = _mm_cmplt_epi8(v, _mm_setzero_si128());
-        __m128i letter = _mm_or_si128(high, in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26));
-        __m128i word = _mm_or_si128(letter, in_range(v, '0', 10));
-        __m128i cap = _mm_or_si128(in_range(v, 'A', 26), in_range(v, (char)0xC3, 14));
+        __m128i letter = _mm_or_si128(high, in_range16(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26));
+        __m128i word = _mm_or_si128(letter, in_range16(v, '0', 10));
+        __m128i cap = _mm_or_si128(in_range16(v, 'A', 26), in_range16(v, (char)0xC3, 14));
         b->word |= (uint64_t)(unsigned)_mm_movemask_epi8(word) << k;
         b->letter |= (uint64_t)(unsigned)_mm_movemask_epi8(letter) << k;
         b->cap |= (uint64_t)(unsigned)_mm_movemask_epi8(cap) << k;
         b->hyphen |= (uint64_t)(unsigned)_mm_movemask_epi8(
             _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))) << k;
     }
+    classify_tail(s, base, k, lim, b);
+}
 #endif
-    classify_scalar(s, base, k, lim, b);
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) static inline __m256i in_range32(__m256i v, char lo, int len)
+{
+    return _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(-128 + len)),
+                             _mm256_sub_epi8(v, _mm256_set1_epi8((char)(lo + 0x80))));
+}
+
+/* classify_avx2 - thirty-two bytes a step */
+__attribute__((target("avx2")))
+static void classify_avx2(const char *s, size_t n, size_t base, name_block *b)
+{
+    size_t k = 0, lim = block_len(n, base);
+
+    *b = (name_block){0, 0, 0, 0};
+    for (; k + 32 <= lim; k += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(s + base + k));
+        __m256i high = _mm256_cmpgt_epi8(_mm256_setzero_si256(), v);
+        __m256i letter = _mm256_or_si256(high, in_range32(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), 'a', 26));
+        __m256i word = _mm256_or_si256(letter, in_range32(v, '0', 10));
+        __m256i cap = _mm256_or_si256(in_range32(v, 'A', 26), in_range32(v, (char)0xC3, 14));
+        b->word |= (uint64_t)(uint32_t)_mm256_movemask_epi8(word) << k;
+        b->letter |= (uint64_t)(uint32_t)_mm256_movemask_epi8(letter) << k;
+        b->cap |= (uint64_t)(uint32_t)_mm256_movemask_epi8(cap) << k;
+        b->hyphen |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+            _mm256_cmpeq_epi8(v, _mm256_set1_epi8('-'))) << k;
+    }
+    classify_tail(s, base, k, lim, b);
+}
+
+/* classify_avx512 - the whole block at once, straight into bit masks;
+ * the view's last, partial block goes through the scalar tail */
+__attribute__((target("avx512f,avx512bw")))
+static void classify_avx512(const char *s, size_t n, size_t base, name_block *b)
+{
+    if (n - base < 64) {
+        classify_scalar(s, n, base, b);
+        return;
+    }
+    __m512i v = _mm512_loadu_si512((const void *)(s + base));
+    __mmask64 high = _mm512_movepi8_mask(v);
+    __mmask64 alpha = _mm512_cmplt_epu8_mask(
+        _mm512_sub_epi8(_mm512_or_si512(v, _mm512_set1_epi8(0x20)), _mm512_set1_epi8('a')),
+        _mm512_set1_epi8(26));
+    __mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
+                                             _mm512_set1_epi8(10));
+    __mmask64 upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('A')),
+                                             _mm512_set1_epi8(26));
+    __mmask64 lead = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8((char)0xC3)),
+                                            _mm512_set1_epi8(14));
+    b->letter = alpha | high;
+    b->word = b->letter | digit;
+    b->cap = upper | lead;
+    b->hyphen = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-'));
+}
+#endif
+
+/* name_classifier - the classifier for an instruction set */
+name_classify_fn name_classifier(unsigned isa)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (isa >= ENGINE_ISA_AVX512)
+        return classify_avx512;
+    if (isa >= ENGINE_ISA_AVX2)
+        return classify_avx2;
+#endif
+#if defined(__SSE2__)
+    if (isa >= ENGINE_ISA_SSE2)
+        return classify_sse2;
+#endif
+    return classify_scalar;
 }
 
 /* name_starts - the block's capitalised-word starts that may begin a name:
@@ -121,6 +203,7 @@ static size_t word_end(const scan_ctx *ctx, const name_block *b, size_t base, un
 void recog_person_sweep(scan_ctx *ctx)
 {
     const uint64_t mask = ctx->engine->opts.entities;
+    const name_classify_fn classify = name_classifier(ctx->engine->isa);
     size_t resume = 0; /* starts before this were inside a found name */
     name_block b;
 

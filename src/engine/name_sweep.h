@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * name_sweep.h - the name sweep's block classifier, one per instruction
+ * set, so that tests can hold each against the scalar rule.
+ */
+#ifndef PIIGUARD_ENGINE_NAME_SWEEP_H
+#define PIIGUARD_ENGINE_NAME_SWEEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/engine_internal.h"
+
+/* One 64-byte block's classes: bit k is byte base + k. */
+typedef struct name_block {
+    uint64_t word;    /* [0-9A-Za-z] or a UTF-8 byte: continues a word */
+    uint64_t letter;  /* [A-Za-z] or a UTF-8 byte: continues a name */
+    uint64_t cap;     /* [A-Z] or a 0xC3-0xD0 lead byte */
+    uint64_t hyphen;  /* '-' */
+} name_block;
+
+/* Fill b with the masks of s[base, base + 64); bytes at or past n are
+ * left out. base < n. */
+typedef void (*name_classify_fn)(const char *s, size_t n, size_t base, name_block *b);
+
+/* The classifier for an instruction set (ENGINE_ISA_*); the scalar one
+ * for ENGINE_ISA_SCALAR. */
+name_classify_fn name_classifier(unsigned isa);
+
+#endif /* PIIGUARD_ENGINE_NAME_SWEEP_H */
