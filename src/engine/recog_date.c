@@ -14,11 +14,14 @@
 
 #define DOB_BASE 0.40f
 
-static const char *const months[] = {
+/* Month names, lower case, zero-padded to 16 bytes: a word padded the
+ * same way is one of them when both 8-byte halves are equal, so no string
+ * compare runs (the sweep asks for a month beside every short number). */
+static const char months[][16] = {
     "january", "february", "march", "april", "may", "june", "july",
     "august", "september", "october", "november", "december",
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-    "nov", "dec", "sept", NULL};
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "oct",
+    "nov", "dec", "sept"};
 
 /* num - value of a digit run */
 static unsigned num(const char *s, size_t n)
@@ -60,31 +63,55 @@ static bool numeric_date(const scan_ctx *ctx, const cluster *c, int a)
     return plausible(v0, v1, v2, l2 == 2) || plausible(v1, v0, v2, l2 == 2);
 }
 
+/* month_initial - can a month name start with c (J F M A S O N D)? */
+static bool month_initial(unsigned char c)
+{
+    static const uint32_t initials = 1u << ('j' - 'a') | 1u << ('f' - 'a') |
+        1u << ('m' - 'a') | 1u << ('a' - 'a') | 1u << ('s' - 'a') |
+        1u << ('o' - 'a') | 1u << ('n' - 'a') | 1u << ('d' - 'a');
+
+    return is_alpha(c) && (initials >> ((c | 0x20) - 'a') & 1u);
+}
+
+/* is_month - is the lower-case, zero-padded word w a month name? */
+static bool is_month(const char w[16])
+{
+    uint64_t w0, w1, m0, m1;
+
+    memcpy(&w0, w, 8);
+    memcpy(&w1, w + 8, 8);
+    for (size_t k = 0; k < sizeof(months) / sizeof(months[0]); k++) {
+        memcpy(&m0, months[k], 8);
+        memcpy(&m1, months[k] + 8, 8);
+        if (w0 == m0 && w1 == m1)
+            return true;
+    }
+    return false;
+}
+
 /* month_at - length of a month name starting at i, or 0 */
 static size_t month_at(const scan_ctx *ctx, size_t i)
 {
     size_t e = i;
-    char w[12];
+    char w[16] = {0};
 
-    if (i >= ctx->n || !strchr("JFMASONDjfmasond", ctx->s[i]) || !ctx->s[i])
+    if (i >= ctx->n || !month_initial((unsigned char)ctx->s[i]))
         return 0;
     while (e < ctx->n && is_alpha((unsigned char)ctx->s[e]) && e - i < 10)
         e++;
-    if (e == i || e - i > 9 || (e < ctx->n && is_alpha((unsigned char)ctx->s[e])))
+    if (e - i > 9 || (e < ctx->n && is_alpha((unsigned char)ctx->s[e])))
         return 0;
     for (size_t k = i; k < e; k++)
         w[k - i] = (char)(ctx->s[k] | 0x20);
-    w[e - i] = '\0';
-    for (int k = 0; months[k]; k++)
-        if (strcmp(w, months[k]) == 0)
-            return e - i + (e < ctx->n && ctx->s[e] == '.');
-    return 0;
+    if (!is_month(w))
+        return 0;
+    return e - i + (e < ctx->n && ctx->s[e] == '.');
 }
 
-/* skip - skip spaces and the given punctuation */
-static size_t skip(const scan_ctx *ctx, size_t i, const char *punct)
+/* skip - skip spaces and the byte also (0: spaces only) */
+static size_t skip(const scan_ctx *ctx, size_t i, char also)
 {
-    while (i < ctx->n && (ctx->s[i] == ' ' || strchr(punct, ctx->s[i])) && ctx->s[i])
+    while (i < ctx->n && (ctx->s[i] == ' ' || (also && ctx->s[i] == also)))
         i++;
     return i;
 }
@@ -119,11 +146,11 @@ static bool worded_date(const scan_ctx *ctx, const group *g, size_t *s, size_t *
     size_t de = day_end(ctx, g->start + g->ndigit), i;
 
     /* day first: "3 March 1985", "3rd of March, 1985" */
-    i = skip(ctx, de, "");
-    if (i + 3 <= ctx->n && strncmp(ctx->s + i, "of ", 3) == 0)
+    i = skip(ctx, de, 0);
+    if (i + 3 <= ctx->n && ctx->s[i] == 'o' && ctx->s[i + 1] == 'f' && ctx->s[i + 2] == ' ')
         i += 3;
     size_t ml = month_at(ctx, i);
-    if (ml && i > de && (*e = year_at(ctx, skip(ctx, i + ml, ",")))) {
+    if (ml && i > de && (*e = year_at(ctx, skip(ctx, i + ml, ',')))) {
         *s = g->start;
         return true;
     }
@@ -135,7 +162,7 @@ static bool worded_date(const scan_ctx *ctx, const group *g, size_t *s, size_t *
     while (mb > 0 && (is_alpha((unsigned char)ctx->s[mb - 1]) || ctx->s[mb - 1] == '.') && b - mb < 10)
         mb--;
     if (b < g->start && mb < b && month_at(ctx, mb) &&
-        (*e = year_at(ctx, skip(ctx, de, ",")))) {
+        (*e = year_at(ctx, skip(ctx, de, ',')))) {
         *s = mb;
         return true;
     }
