@@ -201,19 +201,21 @@ static void index_words(ctx_window *w)
 
 /* word_in - does kw occur in the window as a whole word (or phrase)?
  * Keywords start with a lower-case ASCII letter, so only the words that
- * start with that letter are compared. */
+ * start with that letter are compared, byte by byte in place: most differ
+ * in their second or third byte, and the zeroed padding after the window
+ * ends a compare that runs past it (no keyword holds a zero byte). */
 static bool word_in(const ctx_window *w, const char *kw)
 {
     unsigned char k0 = (unsigned char)kw[0];
 
     if (!is_lower(k0))
         return false;
-    size_t kl = strlen(kw);
     for (uint64_t m = w->by_letter[k0 - 'a']; m; m &= m - 1) {
-        size_t p = w->starts[__builtin_ctzll(m)];
-        if (p + kl > w->n || memcmp(w->buf + p, kw, kl) != 0)
-            continue;
-        if (p + kl == w->n || !is_alnum((unsigned char)w->buf[p + kl]))
+        const char *p = w->buf + w->starts[__builtin_ctzll(m)];
+        size_t k = 1;
+        while (kw[k] && p[k] == kw[k])
+            k++;
+        if (!kw[k] && !is_alnum((unsigned char)p[k]))
             return true;
     }
     return false;
