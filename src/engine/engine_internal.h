@@ -76,6 +76,7 @@ typedef struct shift {
 
 /* Word lists recog_person.c consults for every capitalised word. */
 #define ENGINE_NAME_LISTS 6
+#define ENGINE_LIST_BLOOM_WORDS 128   /* 8,192 bits a list: ~2% false hits */
 #define ENGINE_GIVEN_BLOOM_WORDS 1024 /* 65,536 bits */
 
 /* Instruction sets the first passes have code for; the best one the CPU
@@ -92,8 +93,8 @@ struct pg_engine {
     uint32_t name_mask;       /* slots - 1 (a power of two) */
     /* Bloom filters of recog_person.c's word lists and surname endings:
      * most capitalised words are in none, and one bit test says so. */
-    uint64_t name_list_bloom[ENGINE_NAME_LISTS][16];
-    uint64_t ending_bloom[16];
+    uint64_t name_list_bloom[ENGINE_NAME_LISTS][ENGINE_LIST_BLOOM_WORDS];
+    uint64_t ending_bloom[ENGINE_LIST_BLOOM_WORDS];
     /* Bloom filter of the given names by length and first four bytes:
      * 8 KiB, so it stays in L1 where the name table (64 KiB) does not. */
     uint64_t given_bloom[ENGINE_GIVEN_BLOOM_WORDS];

@@ -37,10 +37,14 @@ static bool letter_b(unsigned char c) { return is_alpha(c) || c >= 0x80; }
 static bool word_b(unsigned char c) { return is_alnum(c) || c >= 0x80; }
 static bool cap_b(unsigned char c) { return is_upper(c) || (c >= 0xC3 && c <= 0xD0); }
 
-/* classify_tail - bytes [k, lim) of the block at base, one by one */
-static void classify_tail(const char *s, size_t base, size_t k, size_t lim, name_block *b)
+/* classify_one - the rule itself, byte by byte, for the block at base;
+ * the vector forms must equal it */
+static void classify_one(const char *s, size_t n, size_t base, name_block *b)
 {
-    for (; k < lim; k++) {
+    size_t lim = n - base < 64 ? n - base : 64;
+
+    *b = (name_block){0, 0, 0, 0};
+    for (size_t k = 0; k < lim; k++) {
         unsigned char c = (unsigned char)s[base + k];
         b->word |= (uint64_t)word_b(c) << k;
         b->letter |= (uint64_t)letter_b(c) << k;
@@ -49,17 +53,18 @@ static void classify_tail(const char *s, size_t base, size_t k, size_t lim, name
     }
 }
 
-/* block_len - how many of the block's 64 bytes lie before n */
-static size_t block_len(size_t n, size_t base)
-{
-    return n - base < 64 ? n - base : 64;
-}
+/* Each form classifies up to max blocks from base into out and returns
+ * how many: one call a batch keeps the vector constants in registers.
+ * Whole blocks take the vector path; the view's last, partial block is
+ * done by classify_one(). */
 
-/* classify_scalar - the rule itself, which the vector forms must equal */
-static void classify_scalar(const char *s, size_t n, size_t base, name_block *b)
+static size_t classify_scalar(const char *s, size_t n, size_t base, name_block *out, size_t max)
 {
-    *b = (name_block){0, 0, 0, 0};
-    classify_tail(s, base, 0, block_len(n, base), b);
+    size_t nb = 0;
+
+    for (; nb < max && base < n; nb++, base += 64)
+        classify_one(s, n, base, &out[nb]);
+    return nb;
 }
 
 /* The vector forms test "c in [lo, lo + len)" as one signed compare:
@@ -73,24 +78,27 @@ static inline __m128i in_range16(__m128i v, char lo, int len)
 }
 
 /* classify_sse2 - sixteen bytes a step */
-static void classify_sse2(const char *s, size_t n, size_t base, name_block *b)
+static size_t classify_sse2(const char *s, size_t n, size_t base, name_block *out, size_t max)
 {
-    size_t k = 0, lim = block_len(n, base);
+    size_t nb = 0;
 
-    *b = (name_block){0, 0, 0, 0};
-    for (; k + 16 <= lim; k += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(s + base + k));
-        __m128i high = _mm_cmplt_epi8(v, _mm_setzero_si128());
-        __m128i letter = _mm_or_si128(high, in_range16(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26));
-        __m128i word = _mm_or_si128(letter, in_range16(v, '0', 10));
-        __m128i cap = _mm_or_si128(in_range16(v, 'A', 26), in_range16(v, (char)0xC3, 14));
-        b->word |= (uint64_t)(unsigned)_mm_movemask_epi8(word) << k;
-        b->letter |= (uint64_t)(unsigned)_mm_movemask_epi8(letter) << k;
-        b->cap |= (uint64_t)(unsigned)_mm_movemask_epi8(cap) << k;
-        b->hyphen |= (uint64_t)(unsigned)_mm_movemask_epi8(
-            _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))) << k;
+    for (; nb < max && base + 64 <= n; nb++, base += 64) {
+        uint64_t word = 0, letter = 0, cap = 0, hyphen = 0;
+        for (unsigned k = 0; k < 64; k += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(s + base + k));
+            __m128i high = _mm_cmplt_epi8(v, _mm_setzero_si128());
+            __m128i l = _mm_or_si128(high, in_range16(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26));
+            __m128i w = _mm_or_si128(l, in_range16(v, '0', 10));
+            __m128i c = _mm_or_si128(in_range16(v, 'A', 26), in_range16(v, (char)0xC3, 14));
+            word |= (uint64_t)(unsigned)_mm_movemask_epi8(w) << k;
+            letter |= (uint64_t)(unsigned)_mm_movemask_epi8(l) << k;
+            cap |= (uint64_t)(unsigned)_mm_movemask_epi8(c) << k;
+            hyphen |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))) << k;
+        }
+        out[nb] = (name_block){word, letter, cap, hyphen};
     }
-    classify_tail(s, base, k, lim, b);
+    return nb + classify_scalar(s, n, base, out + nb, max - nb);
 }
 #endif
 
@@ -103,50 +111,51 @@ __attribute__((target("avx2"))) static inline __m256i in_range32(__m256i v, char
 
 /* classify_avx2 - thirty-two bytes a step */
 __attribute__((target("avx2")))
-static void classify_avx2(const char *s, size_t n, size_t base, name_block *b)
+static size_t classify_avx2(const char *s, size_t n, size_t base, name_block *out, size_t max)
 {
-    size_t k = 0, lim = block_len(n, base);
+    size_t nb = 0;
 
-    *b = (name_block){0, 0, 0, 0};
-    for (; k + 32 <= lim; k += 32) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(s + base + k));
-        __m256i high = _mm256_cmpgt_epi8(_mm256_setzero_si256(), v);
-        __m256i letter = _mm256_or_si256(high, in_range32(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), 'a', 26));
-        __m256i word = _mm256_or_si256(letter, in_range32(v, '0', 10));
-        __m256i cap = _mm256_or_si256(in_range32(v, 'A', 26), in_range32(v, (char)0xC3, 14));
-        b->word |= (uint64_t)(uint32_t)_mm256_movemask_epi8(word) << k;
-        b->letter |= (uint64_t)(uint32_t)_mm256_movemask_epi8(letter) << k;
-        b->cap |= (uint64_t)(uint32_t)_mm256_movemask_epi8(cap) << k;
-        b->hyphen |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
-            _mm256_cmpeq_epi8(v, _mm256_set1_epi8('-'))) << k;
+    for (; nb < max && base + 64 <= n; nb++, base += 64) {
+        uint64_t word = 0, letter = 0, cap = 0, hyphen = 0;
+        for (unsigned k = 0; k < 64; k += 32) {
+            __m256i v = _mm256_loadu_si256((const __m256i *)(s + base + k));
+            __m256i high = _mm256_cmpgt_epi8(_mm256_setzero_si256(), v);
+            __m256i l = _mm256_or_si256(high, in_range32(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), 'a', 26));
+            __m256i w = _mm256_or_si256(l, in_range32(v, '0', 10));
+            __m256i c = _mm256_or_si256(in_range32(v, 'A', 26), in_range32(v, (char)0xC3, 14));
+            word |= (uint64_t)(uint32_t)_mm256_movemask_epi8(w) << k;
+            letter |= (uint64_t)(uint32_t)_mm256_movemask_epi8(l) << k;
+            cap |= (uint64_t)(uint32_t)_mm256_movemask_epi8(c) << k;
+            hyphen |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+                _mm256_cmpeq_epi8(v, _mm256_set1_epi8('-'))) << k;
+        }
+        out[nb] = (name_block){word, letter, cap, hyphen};
     }
-    classify_tail(s, base, k, lim, b);
+    return nb + classify_scalar(s, n, base, out + nb, max - nb);
 }
 
-/* classify_avx512 - the whole block at once, straight into bit masks;
- * the view's last, partial block goes through the scalar tail */
+/* classify_avx512 - a whole block at once, straight into bit masks */
 __attribute__((target("avx512f,avx512bw")))
-static void classify_avx512(const char *s, size_t n, size_t base, name_block *b)
+static size_t classify_avx512(const char *s, size_t n, size_t base, name_block *out, size_t max)
 {
-    if (n - base < 64) {
-        classify_scalar(s, n, base, b);
-        return;
+    size_t nb = 0;
+
+    for (; nb < max && base + 64 <= n; nb++, base += 64) {
+        __m512i v = _mm512_loadu_si512((const void *)(s + base));
+        __mmask64 high = _mm512_movepi8_mask(v);
+        __mmask64 alpha = _mm512_cmplt_epu8_mask(
+            _mm512_sub_epi8(_mm512_or_si512(v, _mm512_set1_epi8(0x20)), _mm512_set1_epi8('a')),
+            _mm512_set1_epi8(26));
+        __mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
+                                                 _mm512_set1_epi8(10));
+        __mmask64 upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('A')),
+                                                 _mm512_set1_epi8(26));
+        __mmask64 lead = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8((char)0xC3)),
+                                                _mm512_set1_epi8(14));
+        out[nb] = (name_block){alpha | high | digit, alpha | high, upper | lead,
+                               _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-'))};
     }
-    __m512i v = _mm512_loadu_si512((const void *)(s + base));
-    __mmask64 high = _mm512_movepi8_mask(v);
-    __mmask64 alpha = _mm512_cmplt_epu8_mask(
-        _mm512_sub_epi8(_mm512_or_si512(v, _mm512_set1_epi8(0x20)), _mm512_set1_epi8('a')),
-        _mm512_set1_epi8(26));
-    __mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
-                                             _mm512_set1_epi8(10));
-    __mmask64 upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('A')),
-                                             _mm512_set1_epi8(26));
-    __mmask64 lead = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8((char)0xC3)),
-                                            _mm512_set1_epi8(14));
-    b->letter = alpha | high;
-    b->word = b->letter | digit;
-    b->cap = upper | lead;
-    b->hyphen = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-'));
+    return nb + classify_scalar(s, n, base, out + nb, max - nb);
 }
 #endif
 
@@ -199,31 +208,37 @@ static size_t word_end(const scan_ctx *ctx, const name_block *b, size_t base, un
     return e < lim ? e : lim;
 }
 
+/* Blocks classified a batch: 1 KiB of text, 512 bytes of masks. */
+#define SWEEP_BATCH 16
+
 /* recog_person_sweep - every capitalised word of the view, once */
 void recog_person_sweep(scan_ctx *ctx)
 {
     const uint64_t mask = ctx->engine->opts.entities;
     const name_classify_fn classify = name_classifier(ctx->engine->isa);
     size_t resume = 0; /* starts before this were inside a found name */
-    name_block b;
+    name_block blk[SWEEP_BATCH];
 
     if (mask && !(mask & (1ull << PG_ENT_PERSON)))
         return;
-    for (size_t base = 0; base < ctx->n; base += 64) {
-        classify(ctx->s, ctx->n, base, &b);
-        bool before = base > 0 && word_b((unsigned char)ctx->s[base - 1]);
-        for (uint64_t m = name_starts(&b, before); m; m &= m - 1) {
-            unsigned k = (unsigned)__builtin_ctzll(m);
-            size_t i = base + k;
-            if (i < resume)
-                continue;
-            size_t e = word_end(ctx, &b, base, k);
-            /* three bytes or more, or two and a hyphen ("Ji-ho") */
-            bool longer = e - i >= 3 || (e - i == 2 && e < ctx->n && ctx->s[e] == '-');
-            if (longer && e - i < NAME_MAX_WORD)
-                resume = recog_person_word(ctx, i, e);
-            if (ctx->scratch->err)
-                return;
+    for (size_t batch = 0; batch < ctx->n; batch += 64 * SWEEP_BATCH) {
+        size_t nb = classify(ctx->s, ctx->n, batch, blk, SWEEP_BATCH);
+        for (size_t j = 0; j < nb; j++) {
+            size_t base = batch + 64 * j;
+            bool before = base > 0 && word_b((unsigned char)ctx->s[base - 1]);
+            for (uint64_t m = name_starts(&blk[j], before); m; m &= m - 1) {
+                unsigned k = (unsigned)__builtin_ctzll(m);
+                size_t i = base + k;
+                if (i < resume)
+                    continue;
+                size_t e = word_end(ctx, &blk[j], base, k);
+                /* three bytes or more, or two and a hyphen ("Ji-ho") */
+                bool longer = e - i >= 3 || (e - i == 2 && e < ctx->n && ctx->s[e] == '-');
+                if (longer && e - i < NAME_MAX_WORD)
+                    resume = recog_person_word(ctx, i, e);
+                if (ctx->scratch->err)
+                    return;
+            }
         }
     }
 }

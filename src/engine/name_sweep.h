@@ -19,9 +19,11 @@ typedef struct name_block {
     uint64_t hyphen;  /* '-' */
 } name_block;
 
-/* Fill b with the masks of s[base, base + 64); bytes at or past n are
- * left out. base < n. */
-typedef void (*name_classify_fn)(const char *s, size_t n, size_t base, name_block *b);
+/* Fill out[0..] with the masks of the blocks from base on, at most max
+ * of them, and return how many: out[j] covers s[base + 64j, +64), bytes
+ * at or past n left out. base < n. */
+typedef size_t (*name_classify_fn)(const char *s, size_t n, size_t base, name_block *out,
+                                   size_t max);
 
 /* The classifier for an instruction set (ENGINE_ISA_*); the scalar one
  * for ENGINE_ISA_SCALAR. */

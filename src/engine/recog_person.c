@@ -174,14 +174,14 @@ static const char *const *const name_lists[NL_COUNT] = {
 };
 _Static_assert(NL_COUNT == ENGINE_NAME_LISTS, "engine_internal.h sizes the filters");
 
-/* bloom_bit - a word's bit in a 1,024-bit filter: its length and its
+/* bloom_bit - a word's bit in an 8,192-bit filter: its length and its
  * first, second and last bytes, mixed */
 static unsigned bloom_bit(const char *w, size_t len)
 {
     uint32_t x = (uint32_t)len ^ (uint32_t)(unsigned char)w[0] << 8 ^
                  (uint32_t)(unsigned char)(len > 1 ? w[1] : 0) << 16 ^
                  (uint32_t)(unsigned char)w[len - 1] << 24;
-    return (x * 2654435761u) >> 22;
+    return (x * 2654435761u) >> 19;
 }
 
 static void bloom_add(uint64_t *bloom, unsigned bit) { bloom[bit >> 6] |= 1ull << (bit & 63); }
@@ -192,7 +192,7 @@ static bool bloom_has(const uint64_t *bloom, unsigned bit) { return bloom[bit >>
 static unsigned ending_bit(const char *w, size_t len)
 {
     return (((uint32_t)(unsigned char)w[len - 2] << 8 | (unsigned char)w[len - 1]) *
-            2654435761u) >> 22;
+            2654435761u) >> 19;
 }
 
 /* in_list - is [i, e) one of the words of list l? The filter answers no
@@ -488,12 +488,16 @@ typedef struct lit {
 } lit;
 #define LIT(x) {x, sizeof(x) - 1}
 
-/* ends_with - does the view hold l just before position i? The last
- * byte is compared first: it differs for nearly every literal. */
+/* ends_with - does the view hold l just before position i? */
 static bool ends_with(const scan_ctx *ctx, size_t i, const lit *l)
 {
-    return i >= l->len && ctx->s[i - 1] == l->s[l->len - 1] &&
-           memcmp(ctx->s + i - l->len, l->s, l->len) == 0;
+    if (i < l->len)
+        return false;
+    /* backwards: the sign-offs share their last byte, not their last few */
+    for (size_t k = 1; k <= l->len; k++)
+        if (ctx->s[i - k] != l->s[l->len - k])
+            return false;
+    return true;
 }
 
 /* Cues end in a space and are compared by the byte before it; sign-offs
