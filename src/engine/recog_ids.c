@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "engine/span.h"
+#include "engine/span_shape.h"
 
 enum { K_DIGITS = 1, K_ALNUM = 2 };
 
@@ -80,14 +80,23 @@ static bool rule_valid(const scan_ctx *ctx, const id_rule *r, const span *sp)
     return span_valid(sp, r->e);
 }
 
-/* try_rule - emit the span as r->e when shape, format and check agree */
-static void try_rule(scan_ctx *ctx, const id_rule *r, const span *sp)
+/* shape_ok - do the span's length, bytes' kind and grouping suit r? */
+static bool shape_ok(const id_rule *r, const span *sp)
 {
     if (sp->len < r->min || sp->len > r->max)
-        return;
+        return false;
     if (r->kind == K_DIGITS && !sp->digits_only)
+        return false;
+    return format_ok(r, sp);
+}
+
+/* try_rule - emit the span as r->e when shape, format and check agree */
+static void try_rule(scan_ctx *ctx, const id_rule *r, span *sp)
+{
+    if (!shape_ok(r, sp) || span_glued(sp))
         return;
-    if (!format_ok(r, sp) || span_glued(sp) || !rule_valid(ctx, r, sp))
+    span_shape_bytes(sp, ctx);
+    if (!rule_valid(ctx, r, sp))
         return;
     float base = sp->ngroups == 1 ? r->bare : r->formatted;
     unsigned flags = r->flags;
@@ -97,15 +106,16 @@ static void try_rule(scan_ctx *ctx, const id_rule *r, const span *sp)
     engine_emit(ctx, r->e, span_start(sp), span_end(sp), base, true, flags);
 }
 
-/* recog_ids - every identifier rule over every span of the cluster */
+/* recog_ids - every identifier rule over every span of the cluster; a
+ * span's bytes are copied only once a rule accepts its shape */
 void recog_ids(scan_ctx *ctx, const cluster *c)
 {
     span sp;
 
     if (c->nalnum < 8) /* every rule's span is 8 bytes or more */
         return;
-    span_first(&sp, ctx, c);
-    while (span_next(&sp, ctx)) {
+    span_shape_first(&sp, c);
+    while (span_shape_next(&sp)) {
         if (sp.len < 8 || sp.len > 16 || span_claimed(ctx, &sp))
             continue;
         for (size_t k = 0; k < sizeof(rules) / sizeof(rules[0]); k++)

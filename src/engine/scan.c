@@ -156,12 +156,14 @@ size_t cluster_compact(const scan_ctx *ctx, const cluster *c, int a, int b,
     size_t o = 0;
 
     for (int k = a; k <= b; k++) {
-        for (uint32_t i = c->g[k].start; i < c->g[k].end; i++) {
-            if (o + 1 >= cap)
-                return 0;
-            unsigned char ch = (unsigned char)ctx->s[i];
-            out[o++] = (char)(is_lower(ch) ? ch - 32 : ch);
-        }
+        const unsigned char *g = (const unsigned char *)ctx->s + c->g[k].start;
+        size_t gl = c->g[k].end - c->g[k].start;
+        if (o + gl >= cap)
+            return 0;
+        /* groups hold only [0-9A-Za-z]: upper-case without a branch */
+        for (size_t i = 0; i < gl; i++)
+            out[o + i] = (char)(g[i] - (is_lower(g[i]) << 5));
+        o += gl;
     }
     out[o] = '\0';
     return o;
