@@ -13,30 +13,28 @@
  * Invariant: the view is never longer than the input, so the scratch
  * buffer is bounded by the input. Where the view and the input stop being
  * aligned a shift point is recorded; a finding's offsets are mapped back
- * by a binary search over those points. Pure-ASCII input (the common case)
- * has no view at all: the recognizers read the caller's buffer directly.
+ * by a binary search over those points. Input with nothing to rewrite
+ * (pure ASCII, and most accented or non-Latin text) has no view at all:
+ * the recognizers read the caller's buffer directly.
+ *
+ * Finding the first rewrite is the hot part, so it never asks utf8proc:
+ * SSE2 skips 64 bytes of ASCII at a test and 16-byte blocks of ASCII mixed
+ * with the common two-byte letters (skip_plain); any other code point is
+ * decoded here, with utf8proc_iterate's exact notion of invalid, and
+ * looked up in a table generated from engine_plain_form() (normalize.h,
+ * normalize_table.h; tests/engine/test_normalize.c proves the two equal
+ * for every code point). utf8proc and engine_plain_form() run only for
+ * the few code points that are rewritten.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "engine/engine_internal.h"
-
-/* first_high - index of the first byte >= 0x80, or len */
-static size_t first_high(const char *buf, size_t len)
-{
-    size_t i = 0;
-
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, buf + i, 8);
-        if (w & 0x8080808080808080ull)
-            break;
-    }
-    while (i < len && !((unsigned char)buf[i] & 0x80))
-        i++;
-    return i;
-}
+#include "engine/normalize.h"
 
 /* add_shift - record that from norm_off on, original = normalised + delta */
 static int add_shift(pg_scratch *s, size_t norm_off, int64_t delta)
@@ -60,9 +58,10 @@ static bool is_format_cp(int32_t cp)
            (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* plain_form - the ASCII a code point stands for; returns its length
- * (0 = drop, -1 = keep the original bytes) */
-static int plain_form(int32_t cp, int cplen, char *out)
+/* engine_plain_form - the ASCII a code point stands for; returns its
+ * length (0 = drop, -1 = keep the original bytes). The rule itself: the
+ * scan asks the table generated from it (engine_rewrites_cp) instead. */
+int engine_plain_form(int32_t cp, int cplen, char *out)
 {
     if (is_format_cp(cp))
         return 0;
@@ -107,21 +106,118 @@ static int ensure_view(pg_scratch *s, size_t len)
     return 0;
 }
 
+/* is_cont - a UTF-8 continuation byte */
+static inline bool is_cont(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+/* kept_len - the length of the code point at s (n > 0 bytes left, s[0] >=
+ * 0x80) when the view keeps it as it is; 0 when it is rewritten or is not
+ * valid UTF-8. Validity is utf8proc_iterate's, test for test: a lead byte
+ * in C2..F4, the continuation bytes there, no overlong form, no surrogate,
+ * nothing past U+10FFFF. */
+static inline size_t kept_len(const unsigned char *s, size_t n)
+{
+    uint32_t c = s[0], cp;
+
+    if (c < 0xE0) {
+        if (c < 0xC2 || n < 2 || !is_cont(s[1]))
+            return 0;
+        cp = (c & 0x1F) << 6 | (s[1] & 0x3Fu);
+        return engine_rewrites_cp(cp) ? 0 : 2;
+    }
+    if (c < 0xF0) {
+        if (n < 3 || !is_cont(s[1]) || !is_cont(s[2]))
+            return 0;
+        cp = (c & 0x0F) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
+        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        return engine_rewrites_cp(cp) ? 0 : 3;
+    }
+    if (c > 0xF4 || n < 4 || !is_cont(s[1]) || !is_cont(s[2]) || !is_cont(s[3]))
+        return 0;
+    cp = (c & 0x07) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu);
+    if (cp < 0x10000 || cp > 0x10FFFF)
+        return 0;
+    return engine_rewrites_cp(cp) ? 0 : 4;
+}
+
+#ifdef __SSE2__
+/* ascii64 - are the 64 bytes at s all ASCII? */
+static inline bool ascii64(const unsigned char *s)
+{
+    __m128i a = _mm_or_si128(_mm_loadu_si128((const __m128i *)s),
+                             _mm_loadu_si128((const __m128i *)(s + 16)));
+    __m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)(s + 32)),
+                             _mm_loadu_si128((const __m128i *)(s + 48)));
+    return _mm_movemask_epi8(_mm_or_si128(a, b)) == 0;
+}
+
+/* skip_plain - from i, skip whole 16-byte blocks that are ASCII and
+ * two-byte letters the view surely keeps: lead bytes C3..DF but D8 (Latin
+ * with accents, Greek, Cyrillic, Hebrew, Arabic letters: the test holds
+ * every one of those code points to engine_rewrites_cp), each followed by
+ * exactly one continuation byte. C2 (NBSP, soft hyphen, superscripts) and
+ * D8 (the Arabic letter mark) are left to kept_len. A block whose last
+ * byte is a lead is taken but for that byte. */
+static size_t skip_plain(const unsigned char *s, size_t len, size_t i)
+{
+    const __m128i flip = _mm_set1_epi8((char)0x80);
+
+    while (i + 16 <= len) {
+        if (i + 64 <= len && ascii64(s + i)) { /* most mail: one test a line */
+            i += 64;
+            continue;
+        }
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+        unsigned high = (unsigned)_mm_movemask_epi8(v); /* bytes >= 0x80 */
+        if (high == 0) {
+            i += 16;
+            continue;
+        }
+        /* flipped, signed: ASCII < 0, continuation 0..3F, leads 43..5F */
+        __m128i x = _mm_xor_si128(v, flip);
+        __m128i cont = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(-1)),
+                                     _mm_cmplt_epi8(x, _mm_set1_epi8(0x40)));
+        __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x42)),
+                                     _mm_cmplt_epi8(x, _mm_set1_epi8(0x60)));
+        lead = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0xD8 ^ 0x80)), lead);
+        unsigned c = (unsigned)_mm_movemask_epi8(cont);
+        unsigned l = (unsigned)_mm_movemask_epi8(lead);
+        if ((c | l) != high || c != ((l << 1) & 0xFFFF))
+            break;
+        i += l & 0x8000 ? 15 : 16;
+    }
+    return i;
+}
+#else
+/* skip_plain - no vector unit: kept_len does it all */
+static size_t skip_plain(const unsigned char *s, size_t len, size_t i)
+{
+    (void)s, (void)len;
+    return i;
+}
+#endif
+
 /* first_change - index of the first code point the view must rewrite
  * (or an invalid byte), starting at i; len when there is none. Accented
  * letters and scripts are kept as they are, so most non-ASCII text needs
- * no view at all and is scanned in place. */
+ * no view at all and is scanned in place. Blocks skip_plain cannot take
+ * (CJK, a rewrite, a split) are walked one code point at a time, a block
+ * at least, before it is tried again. */
 static size_t first_change(const char *buf, size_t len, size_t i)
 {
-    char rep[8];
+    const unsigned char *s = (const unsigned char *)buf;
 
-    while ((i += first_high(buf + i, len - i)) < len) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t cl = utf8proc_iterate((const utf8proc_uint8_t *)buf + i,
-                                               (utf8proc_ssize_t)(len - i), &cp);
-        if (cl <= 0 || plain_form(cp, (int)cl, rep) >= 0)
-            return i;
-        i += (size_t)cl;
+    while ((i = skip_plain(s, len, i)) < len) {
+        size_t stop = len - i > 16 ? i + 16 : len;
+        while (i < stop) {
+            size_t cl = s[i] < 0x80 ? 1 : kept_len(s + i, len - i);
+            if (cl == 0)
+                return i;
+            i += cl;
+        }
     }
     return len;
 }
@@ -159,7 +255,7 @@ int engine_normalize(pg_scratch *s, const char *buf, size_t len,
             rep[0] = ' ';
             rl = 1;
         } else {
-            rl = plain_form(cp, (int)cl, rep); /* >= 0: first_change said so */
+            rl = engine_plain_form(cp, (int)cl, rep); /* >= 0: first_change said so */
         }
         memcpy(s->norm + o, rep, (size_t)rl);
         o += (size_t)rl;
