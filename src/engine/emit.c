@@ -107,6 +107,20 @@ static size_t resolve(const scan_ctx *ctx, cand *c, size_t n)
     return out;
 }
 
+/* map_forward - engine_map_offset() for offsets asked in rising order:
+ * the shift list (sorted by norm_off, see engine_internal.h) is walked on
+ * from *k, where the previous offset left it, instead of searched anew.
+ * The delivered findings do not overlap, so start, end, next start... rise;
+ * an offset behind the cursor (never seen) is searched for as before. */
+static size_t map_forward(const pg_scratch *s, size_t *k, size_t norm_off)
+{
+    if (*k > 0 && s->shifts[*k - 1].norm_off > norm_off)
+        return engine_map_offset(s, norm_off);
+    while (*k < s->n_shifts && s->shifts[*k].norm_off <= norm_off)
+        (*k)++;
+    return *k == 0 ? norm_off : (size_t)((int64_t)norm_off + s->shifts[*k - 1].delta);
+}
+
 /* engine_deliver - resolve, map back, hand each finding to the caller */
 int engine_deliver(scan_ctx *ctx, const char *orig, pg_finding_cb cb, void *payload)
 {
@@ -117,15 +131,15 @@ int engine_deliver(scan_ctx *ctx, const char *orig, pg_finding_cb cb, void *payl
     engine_end_run(s);
     if ((rc = engine_sort_cands(s, s->run_end, s->n_runs)) < 0)
         return rc;
-    size_t n = resolve(ctx, s->cands, s->n_cands);
+    size_t n = resolve(ctx, s->cands, s->n_cands), at = 0;
 
     for (size_t i = 0; i < n; i++) {
         cand *c = &s->cands[i];
         finish(ctx, c);
         pg_finding f = {
             .entity = c->entity,
-            .start = engine_map_offset(s, c->start),
-            .end = engine_map_offset(s, c->end),
+            .start = map_forward(s, &at, c->start),
+            .end = map_forward(s, &at, c->end),
             .score = c->score,
             .validated = c->validated,
             .n_context = c->n_context,
