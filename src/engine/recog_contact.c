@@ -129,11 +129,31 @@ static bool is_hex(unsigned char c)
     return is_digit(c) || (unsigned)(c - (unsigned)'a') < 6u || (unsigned)(c - (unsigned)'A') < 6u;
 }
 
+/* colon_beside - does a ':' end the hex run around pos (on the left), or
+ * the run of hex digits and dots after it? If not, the address run below
+ * holds no colon at all. The sweep asks at every digit cluster and nearly
+ * none is an IPv6 address, so this answers before the run is measured. */
+static bool colon_beside(const scan_ctx *ctx, size_t pos)
+{
+    size_t b = pos, e = pos;
+
+    while (b > 0 && is_hex((unsigned char)ctx->s[b - 1]))
+        b--;
+    if (b > 0 && ctx->s[b - 1] == ':')
+        return true;
+    while (e < ctx->n && (is_hex((unsigned char)ctx->s[e]) || ctx->s[e] == '.'))
+        e++;
+    return e < ctx->n && ctx->s[e] == ':';
+}
+
 /* recog_ipv6_at - an IPv6 address around pos; returns its end or 0 */
 size_t recog_ipv6_at(scan_ctx *ctx, size_t pos)
 {
     size_t b = pos, e = pos, colons = 0;
     char buf[64];
+
+    if (!colon_beside(ctx, pos))
+        return 0;
 
     while (b > 0 && (is_hex((unsigned char)ctx->s[b - 1]) || ctx->s[b - 1] == ':') && pos - b < 45)
         b--;
