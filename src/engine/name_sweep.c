@@ -131,6 +131,10 @@ static size_t classify_avx2(const char *s, size_t n, size_t base, name_block *ou
         }
         out[nb] = (name_block){word, letter, cap, hyphen};
     }
+    /* Leave the upper halves clean: GCC adds no vzeroupper here, and the
+     * SSE2 code that runs next (the digit sweep, libc) measured 20% slower
+     * with them dirty. */
+    _mm256_zeroupper();
     return nb + classify_scalar(s, n, base, out + nb, max - nb);
 }
 
@@ -155,6 +159,7 @@ static size_t classify_avx512(const char *s, size_t n, size_t base, name_block *
         out[nb] = (name_block){alpha | high | digit, alpha | high, upper | lead,
                                _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-'))};
     }
+    _mm256_zeroupper(); /* as in classify_avx2 */
     return nb + classify_scalar(s, n, base, out + nb, max - nb);
 }
 #endif
