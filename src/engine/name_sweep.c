@@ -24,13 +24,8 @@
  * so a word's end found in a mask is never past it.
  */
 #include <stdint.h>
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#elif defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "engine/name_sweep.h"
+#include "engine/simd.h"
 #include "engine/words.h"
 
 static bool letter_b(unsigned char c) { return is_alpha(c) || c >= 0x80; }
@@ -67,16 +62,7 @@ static size_t classify_scalar(const char *s, size_t n, size_t base, name_block *
     return nb;
 }
 
-/* The vector forms test "c in [lo, lo + len)" as one signed compare:
- * subtracting lo + 0x80 moves the range to the bottom of the signed order. */
-
 #if defined(__SSE2__)
-static inline __m128i in_range16(__m128i v, char lo, int len)
-{
-    return _mm_cmplt_epi8(_mm_sub_epi8(v, _mm_set1_epi8((char)(lo + 0x80))),
-                          _mm_set1_epi8((char)(-128 + len)));
-}
-
 /* classify_sse2 - sixteen bytes a step */
 static size_t classify_sse2(const char *s, size_t n, size_t base, name_block *out, size_t max)
 {
@@ -102,13 +88,7 @@ static size_t classify_sse2(const char *s, size_t n, size_t base, name_block *ou
 }
 #endif
 
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("avx2"))) static inline __m256i in_range32(__m256i v, char lo, int len)
-{
-    return _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(-128 + len)),
-                             _mm256_sub_epi8(v, _mm256_set1_epi8((char)(lo + 0x80))));
-}
-
+#if defined(ENGINE_HAVE_WIDE)
 /* classify_avx2 - thirty-two bytes a step */
 __attribute__((target("avx2")))
 static size_t classify_avx2(const char *s, size_t n, size_t base, name_block *out, size_t max)
@@ -131,10 +111,7 @@ static size_t classify_avx2(const char *s, size_t n, size_t base, name_block *ou
         }
         out[nb] = (name_block){word, letter, cap, hyphen};
     }
-    /* Leave the upper halves clean: GCC adds no vzeroupper here, and the
-     * SSE2 code that runs next (the digit sweep, libc) measured 20% slower
-     * with them dirty. */
-    _mm256_zeroupper();
+    _mm256_zeroupper(); /* see simd.h */
     return nb + classify_scalar(s, n, base, out + nb, max - nb);
 }
 
@@ -147,19 +124,14 @@ static size_t classify_avx512(const char *s, size_t n, size_t base, name_block *
     for (; nb < max && base + 64 <= n; nb++, base += 64) {
         __m512i v = _mm512_loadu_si512((const void *)(s + base));
         __mmask64 high = _mm512_movepi8_mask(v);
-        __mmask64 alpha = _mm512_cmplt_epu8_mask(
-            _mm512_sub_epi8(_mm512_or_si512(v, _mm512_set1_epi8(0x20)), _mm512_set1_epi8('a')),
-            _mm512_set1_epi8(26));
-        __mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
-                                                 _mm512_set1_epi8(10));
-        __mmask64 upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('A')),
-                                                 _mm512_set1_epi8(26));
-        __mmask64 lead = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8((char)0xC3)),
-                                                _mm512_set1_epi8(14));
+        __mmask64 alpha = in_range64(_mm512_or_si512(v, _mm512_set1_epi8(0x20)), 'a', 26);
+        __mmask64 digit = in_range64(v, '0', 10);
+        __mmask64 upper = in_range64(v, 'A', 26);
+        __mmask64 lead = in_range64(v, (char)0xC3, 14);
         out[nb] = (name_block){alpha | high | digit, alpha | high, upper | lead,
                                _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-'))};
     }
-    _mm256_zeroupper(); /* as in classify_avx2 */
+    _mm256_zeroupper(); /* see simd.h */
     return nb + classify_scalar(s, n, base, out + nb, max - nb);
 }
 #endif
@@ -167,7 +139,7 @@ static size_t classify_avx512(const char *s, size_t n, size_t base, name_block *
 /* name_classifier - the classifier for an instruction set */
 name_classify_fn name_classifier(unsigned isa)
 {
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(ENGINE_HAVE_WIDE)
     if (isa >= ENGINE_ISA_AVX512)
         return classify_avx512;
     if (isa >= ENGINE_ISA_AVX2)

@@ -3,10 +3,10 @@
  * scan.c - the first pass: find the few places worth a closer look.
  *
  * Nearly every identifier piiguard knows holds a digit, and every e-mail
- * address an '@'. So the hot loop only looks for those bytes, sixteen at a
- * time with SSE2, and hands the run of "groups" around each hit (a
- * cluster: "DE89 3704 0044", "(555) 123-4567", "AB 12 34 56 C") to the
- * cluster recognizers. Prose between hits is skipped at memory speed.
+ * address an '@'. So the hot loop only looks for those bytes (trigger.c
+ * turns each 64-byte block into a bit mask of them) and hands the run of
+ * "groups" around each hit (a cluster: "DE89 3704 0044", "(555) 123-4567",
+ * "AB 12 34 56 C") to the cluster recognizers. Prose between hits is skipped at memory speed.
  * Word-led entities (names, passwords, key blocks, tokens, BICs) come from
  * the Hyperscan literal pass in words.c.
  *
@@ -15,33 +15,9 @@
  * case, which is how IBANs ("GB82 WEST ...") and NINOs ("... C") are cut.
  */
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "engine/engine_internal.h"
-
-/* next_trigger - index of the next digit or '@' at or after i, or n */
-static size_t next_trigger(const char *s, size_t i, size_t n)
-{
-#if defined(__SSE2__)
-    const __m128i zero = _mm_set1_epi8('0'), bias = _mm_set1_epi8((char)0x80);
-    const __m128i ten = _mm_set1_epi8((char)(0x80 + 10)), at = _mm_set1_epi8('@');
-    for (; i + 16 <= n; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-        /* unsigned (v - '0') < 10, as a signed compare after flipping bit 7 */
-        __m128i d = _mm_xor_si128(_mm_sub_epi8(v, zero), bias);
-        __m128i hit = _mm_or_si128(_mm_cmplt_epi8(d, ten), _mm_cmpeq_epi8(v, at));
-        int m = _mm_movemask_epi8(hit);
-        if (m)
-            return i + (size_t)__builtin_ctz((unsigned)m);
-    }
-#endif
-    for (; i < n; i++)
-        if (is_digit((unsigned char)s[i]) || s[i] == '@')
-            return i;
-    return n;
-}
+#include "engine/trigger.h"
 
 static bool is_joiner(unsigned char c)
 {
@@ -221,8 +197,10 @@ void engine_sweep(scan_ctx *ctx)
 {
     size_t i = 0;
     cluster c;
+    trigger_iter it;
 
-    while ((i = next_trigger(ctx->s, i, ctx->n)) < ctx->n) {
+    trigger_init(&it, ctx);
+    while ((i = trigger_next(&it, i)) < ctx->n) {
         if (ctx->s[i] == '@') {
             recog_email_at(ctx, i);
             i++;
