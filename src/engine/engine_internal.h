@@ -3,13 +3,16 @@
  * engine_internal.h - what the engine's files share: the compiled engine,
  * the per-thread scratch, the normalised view, clusters and the emit path.
  *
- * The scan runs in four steps, each in its own file:
+ * The scan runs in four steps:
  *   normalize.c  original bytes -> normalised view + shift map
- *   scan.c       sweep the view for digits and '@'; build clusters; run the
- *                cluster recognizers; run the Hyperscan word pass
+ *   scan.c       sweep the view for digits and '@' (trigger.c); build
+ *                clusters; run the cluster recognizers
+ *   words.c      the Hyperscan word pass, then the name sweep
+ *                (name_sweep.c) over every capitalised word
  *   recog_*.c    recognizers: turn a cluster or a word hit into candidates
  *   emit.c       context words, score, threshold, then collect; at the end
  *                overlaps are resolved and offsets mapped back
+ * cpu.c picks, once per engine, the widest vectors the first passes use.
  * Invariant: all offsets inside the engine are offsets into the normalised
  * view until emit.c maps them back, once, just before the callback.
  */
