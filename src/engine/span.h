@@ -2,8 +2,9 @@
 /*
  * span.h - one candidate span inside a cluster, as the cluster
  * recognizers see it: groups a..b, their compact form and its shape.
- * Built once per (a, b) by span_next() so that every recognizer reads the
- * same precomputed facts instead of re-walking the bytes.
+ * Built once per (a, b) by span_shape_next() (span_shape.c) so that every
+ * recognizer reads the same precomputed facts instead of re-walking the
+ * bytes.
  */
 #ifndef PIIGUARD_ENGINE_SPAN_H
 #define PIIGUARD_ENGINE_SPAN_H
@@ -25,10 +26,6 @@ typedef struct span {
     uint8_t glen[CLUSTER_MAX_GROUPS]; /* group lengths, a..b */
     int ngroups;
 } span;
-
-/* Start/advance iteration: every (a, b) with compact length <= SPAN_MAX. */
-void span_first(span *sp, const scan_ctx *ctx, const cluster *c);
-bool span_next(span *sp, const scan_ctx *ctx);
 
 /* Byte range of the span in the view. */
 static inline size_t span_start(const span *sp) { return sp->c->g[sp->a].start; }
