@@ -8,21 +8,25 @@
  * entity * CTX_STRIDE + index, so pg_context_word() needs no table of its
  * own. The lists follow Presidio's where Presidio has one, plus the words
  * customer-service mail actually uses.
+ *
+ * A window is searched in place (context_scan.c): the word starts among
+ * its first 64 whose byte begins one of the entity's keywords are found
+ * from bit masks, and only those are compared with the keywords, byte by
+ * byte. The window is what the old copy was, quirks included: a
+ * candidate's own window reads the candidate's bytes as spaces (so
+ * "ssn" inside an e-mail local part is not context for itself, and the
+ * words either side of it start or end there); a cluster's shared window
+ * blanks nothing and reaches context_window past the cluster's end; the
+ * window is clipped to CTX_WINDOW_CAP bytes and reads as zeros after its
+ * end, so a keyword may end there even where the text goes on; and
+ * keywords after the 64th word start are not seen.
  */
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
-#include "engine/engine_internal.h"
+#include "engine/context_scan.h"
 
 #define CTX_STRIDE 64
-
-/* A window's bytes, and the zeroed tail that lets index_words() read
- * whole 16-byte blocks. */
-#define WINDOW_CAP (2 * PG_MAX_CONTEXT_WINDOW + PG_MAX_MATCH_BYTES)
-#define WINDOW_PAD 16
 
 #define W(...) (const char *const[]){__VA_ARGS__, NULL}
 
@@ -99,45 +103,9 @@ const char *pg_context_word(uint16_t id)
     return ctx_words[e][i];
 }
 
-/* lower_window - copy [from, to) lower-cased into buf and zero the
- * padding after it; returns the length. ASCII capitals only: a byte of
- * 0x80 or more is never part of a keyword's first byte and never alnum. */
-static size_t lower_window(const scan_ctx *ctx, size_t from, size_t to,
-                           char *buf, size_t cap)
-{
-    size_t n = to - from, i = 0;
-
-    if (n > cap)
-        n = cap;
-#if defined(__SSE2__)
-    const __m128i bias = _mm_set1_epi8((char)0x80), a = _mm_set1_epi8('A');
-    const __m128i lim = _mm_set1_epi8((char)(0x80 + 26)), bit = _mm_set1_epi8(0x20);
-    for (; i + 16 <= n; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(ctx->s + from + i));
-        __m128i up = _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(v, a), bias), lim);
-        _mm_storeu_si128((__m128i *)(buf + i), _mm_or_si128(v, _mm_and_si128(up, bit)));
-    }
-#endif
-    for (; i < n; i++) {
-        unsigned char c = (unsigned char)ctx->s[from + i];
-        buf[i] = (char)(c | (((unsigned)(c - 'A') < 26u) << 5));
-    }
-    memset(buf + n, 0, WINDOW_PAD);
-    return n;
-}
-
-/* A lower-cased window and where its words start, built once per
- * candidate so that each context word costs a few byte compares. */
+/* A cluster's shared window: the answer per entity, since every
+ * candidate of a cluster asks the same question. */
 struct ctx_window {
-    char buf[WINDOW_CAP + WINDOW_PAD];
-    size_t n;
-    uint16_t starts[64];            /* the first 64 words suffice: the
-                                       window is at most 2 x 256 bytes of
-                                       mostly words of 4+ bytes */
-    size_t nstarts;
-    uint64_t by_letter[26];         /* bit k: starts[k] begins with 'a'+i */
-    /* Per-entity answers for a cluster window: every candidate of a
-     * cluster asks the same question, so it is answered once. */
     bool memo_done[PG_ENT_COUNT];
     uint8_t memo_n[PG_ENT_COUNT];
     uint16_t memo_ids[PG_ENT_COUNT][PG_FINDING_MAX_CONTEXT];
@@ -150,75 +118,20 @@ struct ctx_window *engine_window_new(void)
     return malloc(sizeof(ctx_window));
 }
 
-/* add_start - record a word starting at i */
-static inline bool add_start(ctx_window *w, size_t i)
+/* make_query - the window [from, to) clipped to CTX_WINDOW_CAP (and to
+ * the view), [blank_from, blank_to) of it read as spaces */
+static ctx_query make_query(const scan_ctx *ctx, size_t from, size_t to,
+                            size_t blank_from, size_t blank_to)
 {
-    unsigned char c = (unsigned char)w->buf[i];
+    size_t n = to - from, avail = ctx->n - from;
 
-    if (w->nstarts == 64)
-        return false;
-    if (is_lower(c))
-        w->by_letter[c - 'a'] |= 1ull << w->nstarts;
-    w->starts[w->nstarts++] = (uint16_t)i;
-    return true;
-}
-
-/* index_words - record where each word of the window starts. With SSE2
- * the word starts of 16 bytes come from one mask (alnum and not after
- * alnum); the zeroed padding ends the last word. */
-static void index_words(ctx_window *w)
-{
-    w->nstarts = 0;
-    memset(w->by_letter, 0, sizeof(w->by_letter));
-#if defined(__SSE2__)
-    const __m128i bias = _mm_set1_epi8((char)0x80);
-    const __m128i a = _mm_set1_epi8('a'), lim_a = _mm_set1_epi8((char)(0x80 + 26));
-    const __m128i z = _mm_set1_epi8('0'), lim_z = _mm_set1_epi8((char)(0x80 + 10));
-    unsigned carry = 0;
-    for (size_t i = 0; i < w->n; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(w->buf + i));
-        __m128i al = _mm_or_si128(
-            _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(v, a), bias), lim_a),
-            _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8(v, z), bias), lim_z));
-        unsigned m = (unsigned)_mm_movemask_epi8(al);
-        unsigned st = m & ~((m << 1) | carry) & 0xFFFFu;
-        carry = m >> 15;
-        for (; st; st &= st - 1)
-            if (!add_start(w, i + (size_t)__builtin_ctz(st)))
-                return;
-    }
-#else
-    bool prev = false;
-    for (size_t i = 0; i < w->n; i++) {
-        unsigned char c = (unsigned char)w->buf[i];
-        bool alnum = is_lower(c) || is_digit(c);
-        if (alnum && !prev && !add_start(w, i))
-            return;
-        prev = alnum;
-    }
-#endif
-}
-
-/* word_in - does kw occur in the window as a whole word (or phrase)?
- * Keywords start with a lower-case ASCII letter, so only the words that
- * start with that letter are compared, byte by byte in place: most differ
- * in their second or third byte, and the zeroed padding after the window
- * ends a compare that runs past it (no keyword holds a zero byte). */
-static bool word_in(const ctx_window *w, const char *kw)
-{
-    unsigned char k0 = (unsigned char)kw[0];
-
-    if (!is_lower(k0))
-        return false;
-    for (uint64_t m = w->by_letter[k0 - 'a']; m; m &= m - 1) {
-        const char *p = w->buf + w->starts[__builtin_ctzll(m)];
-        size_t k = 1;
-        while (kw[k] && p[k] == kw[k])
-            k++;
-        if (!kw[k] && !is_alnum((unsigned char)p[k]))
-            return true;
-    }
-    return false;
+    if (n > CTX_WINDOW_CAP)
+        n = CTX_WINDOW_CAP;
+    if (n > avail)
+        n = avail;
+    if (blank_to < blank_from)
+        blank_to = blank_from;
+    return (ctx_query){ctx->s + from, n, avail, blank_from, blank_to, 0};
 }
 
 /* window - the clipped context window around [start, end) */
@@ -231,86 +144,144 @@ static void window(const scan_ctx *ctx, size_t start, size_t end,
     *to = end + w < ctx->n ? end + w : ctx->n;
 }
 
-/* build_window - lower-case, blank [start, end), index the words. The
- * candidate (or its whole cluster) is blanked so that "ssn" inside a token
- * such as an e-mail local part is not context for itself. */
-static void build_window(const scan_ctx *ctx, size_t start, size_t end, ctx_window *w)
+/* window_query - the window of [start, end), the candidate blanked; an
+ * empty span is a cluster's window, which reaches past the cluster */
+static ctx_query window_query(const scan_ctx *ctx, size_t start, size_t end)
 {
     size_t from, to;
 
     window(ctx, start, end, &from, &to);
-    if (end == start) /* a cluster window: reach its far side too */
+    if (end == start)
         to = ctx->unit_end + ctx->engine->opts.context_window < ctx->n
                  ? ctx->unit_end + ctx->engine->opts.context_window : ctx->n;
-    w->n = lower_window(ctx, from, to, w->buf, WINDOW_CAP);
-    for (size_t i = start - from; i < end - from && i < w->n; i++)
-        w->buf[i] = ' ';
-    index_words(w);
+    return make_query(ctx, from, to, start - from, end - from);
 }
 
-/* cached_window - the window for a candidate: the cluster's shared one when
- * the candidate lies in the cluster being recognised, else its own */
-static ctx_window *cached_window(const scan_ctx *ctx, size_t start, size_t end,
-                                 ctx_window *own)
-{
-    scan_ctx *c = (scan_ctx *)ctx;
+/* The words of a list by first letter: only those whose letter starts a
+ * word are compared with it. */
+typedef struct word_index {
+    uint32_t letters;           /* bit c - 'a': some word starts with c */
+    uint64_t by_letter[26];     /* bit k: words[k] starts with 'a' + i */
+} word_index;
 
-    if (c->win && c->unit_end > c->unit_start && start >= c->unit_start &&
-        end <= c->unit_end) {
-        if (!c->win_valid) {
-            /* Nothing is blanked: a cluster may hold its own label
-             * ("SSN 536-22-1234" clusters as one run). */
-            build_window(ctx, c->unit_start, c->unit_start, c->win);
-            memset(c->win->memo_done, 0, sizeof(c->win->memo_done));
-            c->win_valid = true;
+/* index_list - index the first 64 words of a list; a word that does not
+ * start with a lower-case ASCII letter is never found */
+static void index_list(const char *const *words, word_index *x)
+{
+    memset(x, 0, sizeof(*x));
+    for (unsigned k = 0; words[k] && k < 64; k++) {
+        unsigned char c = (unsigned char)words[k][0];
+        if (is_lower(c)) {
+            x->letters |= 1u << (c - 'a');
+            x->by_letter[c - 'a'] |= 1ull << k;
         }
-        return c->win;
     }
-    build_window(ctx, start, end, own);
-    return own;
 }
 
-/* lookup - the context-word ids of one entity in one window */
-static unsigned lookup(const ctx_window *w, pg_entity entity, uint16_t *ids)
+/* word_at - does kw, whose first byte matched, run on from at to a word's
+ * end? Bytes past the window read as zeros, which no keyword holds. */
+static bool word_at(const ctx_query *q, size_t at, const char *kw)
 {
-    const char *const *words = ctx_words[entity];
-    unsigned found = 0;
+    size_t k = 1;
 
-    for (unsigned k = 0; words[k] && found < PG_FINDING_MAX_CONTEXT; k++)
-        if (word_in(w, words[k]))
-            ids[found++] = (uint16_t)(entity * CTX_STRIDE + k);
+    while (kw[k] && ctx_byte(q, at + k) == (unsigned char)kw[k])
+        k++;
+    return !kw[k] && !is_alnum(ctx_byte(q, at + k));
+}
+
+/* words_at - which of the words in want (bit k: words[k]) start at at */
+static uint64_t words_at(const ctx_query *q, size_t at, const char *const *words,
+                         uint64_t want)
+{
+    uint64_t hit = 0;
+
+    for (; want; want &= want - 1)
+        if (word_at(q, at, words[__builtin_ctzll(want)]))
+            hit |= want & -want;
+    return hit;
+}
+
+/* found_words - which words of the list occur in the window as whole
+ * words (bit k: words[k]); with any, the scan stops at the first */
+static uint64_t found_words(const scan_ctx *ctx, ctx_query *q, const char *const *words,
+                            bool any)
+{
+    uint64_t starts[CTX_WINDOW_BLOCKS], found = 0;
+    word_index x;
+
+    index_list(words, &x);
+    q->letters = x.letters;
+    if (!q->letters || !q->n)
+        return 0;
+    size_t nb = ctx_starts_for(ctx->engine->isa)(q, starts);
+    for (size_t j = 0; j < nb; j++)
+        for (uint64_t m = starts[j]; m; m &= m - 1) {
+            size_t at = 64 * j + (size_t)__builtin_ctzll(m);
+            found |= words_at(q, at, words, x.by_letter[ctx_byte(q, at) - 'a'] & ~found);
+            if (any && found)
+                return found;
+        }
     return found;
 }
 
-/* engine_context - context-word ids for an entity near [start, end) */
-unsigned engine_context(const scan_ctx *ctx, pg_entity entity, size_t start,
-                        size_t end, uint16_t *ids)
+/* lookup - the context-word ids of one entity in one window: the first
+ * PG_FINDING_MAX_CONTEXT found, in the entity's list order */
+static unsigned lookup(const scan_ctx *ctx, ctx_query *q, pg_entity entity, uint16_t *ids)
 {
-    ctx_window own, *w;
+    uint64_t found = found_words(ctx, q, ctx_words[entity], false);
+    unsigned n = 0;
 
-    if (!ctx_words[entity])
-        return 0;
-    w = cached_window(ctx, start, end, &own);
-    if (w == &own)
-        return lookup(w, entity, ids);
+    for (; found && n < PG_FINDING_MAX_CONTEXT; found &= found - 1)
+        ids[n++] = (uint16_t)(entity * CTX_STRIDE + (unsigned)__builtin_ctzll(found));
+    return n;
+}
+
+/* in_cluster - does [start, end) lie in the cluster being recognised? */
+static bool in_cluster(const scan_ctx *ctx, size_t start, size_t end)
+{
+    return ctx->win && ctx->unit_end > ctx->unit_start && start >= ctx->unit_start &&
+           end <= ctx->unit_end;
+}
+
+/* cluster_lookup - lookup() in the cluster's shared window, once per
+ * entity and cluster. Nothing is blanked: a cluster may hold its own
+ * label ("SSN 536-22-1234" clusters as one run). */
+static unsigned cluster_lookup(const scan_ctx *ctx, pg_entity entity, uint16_t *ids)
+{
+    scan_ctx *c = (scan_ctx *)ctx;
+    ctx_window *w = c->win;
+
+    if (!c->win_valid) {
+        memset(w->memo_done, 0, sizeof(w->memo_done));
+        c->win_valid = true;
+    }
     if (!w->memo_done[entity]) {
-        w->memo_n[entity] = (uint8_t)lookup(w, entity, w->memo_ids[entity]);
+        ctx_query q = window_query(ctx, ctx->unit_start, ctx->unit_start);
+        w->memo_n[entity] = (uint8_t)lookup(ctx, &q, entity, w->memo_ids[entity]);
         w->memo_done[entity] = true;
     }
     memcpy(ids, w->memo_ids[entity], w->memo_n[entity] * sizeof(*ids));
     return w->memo_n[entity];
 }
 
-/* engine_words_near - any of these words in [from, to)? */
+/* engine_context - context-word ids for an entity near [start, end) */
+unsigned engine_context(const scan_ctx *ctx, pg_entity entity, size_t start,
+                        size_t end, uint16_t *ids)
+{
+    if (!ctx_words[entity])
+        return 0;
+    if (in_cluster(ctx, start, end))
+        return cluster_lookup(ctx, entity, ids);
+    ctx_query q = window_query(ctx, start, end);
+    return lookup(ctx, &q, entity, ids);
+}
+
+/* engine_words_near - any of these words (the first 64 of the list) in
+ * [from, to)? */
 bool engine_words_near(const scan_ctx *ctx, size_t from, size_t to,
                        const char *const *words)
 {
-    ctx_window w;
+    ctx_query q = make_query(ctx, from, to, 0, 0);
 
-    w.n = lower_window(ctx, from, to, w.buf, WINDOW_CAP);
-    index_words(&w);
-    for (unsigned k = 0; words[k]; k++)
-        if (word_in(&w, words[k]))
-            return true;
-    return false;
+    return found_words(ctx, &q, words, true) != 0;
 }
