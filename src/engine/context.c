@@ -11,8 +11,9 @@
  *
  * A window is searched in place (context_scan.c): the word starts among
  * its first 64 whose byte begins one of the entity's keywords are found
- * from bit masks, and only those are compared with the keywords, byte by
- * byte. The window is what the old copy was, quirks included: a
+ * from bit masks, and only those whose second byte fits too are compared
+ * with the keywords, byte by byte. The lists are indexed once: the
+ * entities' in the engine, engine_words_near()'s in the scratch. The window is what the old copy was, quirks included: a
  * candidate's own window reads the candidate's bytes as spaces (so
  * "ssn" inside an e-mail local part is not context for itself, and the
  * words either side of it start or end there); a cluster's shared window
@@ -103,19 +104,29 @@ const char *pg_context_word(uint16_t id)
     return ctx_words[e][i];
 }
 
-/* A cluster's shared window: the answer per entity, since every
- * candidate of a cluster asks the same question. */
+/* Lists of engine_words_near() whose index the scratch keeps. */
+#define CTX_NEAR_LISTS 4
+
+/* A scratch's context state. A cluster's shared window keeps the answer
+ * per entity, since every candidate of a cluster asks the same question.
+ * The word lists of engine_words_near() are the recognizers' static
+ * arrays, a handful of them asked thousands of times a scan, so their
+ * indexes are kept too, by address; a list beyond CTX_NEAR_LISTS is
+ * indexed on every call. */
 struct ctx_window {
     bool memo_done[PG_ENT_COUNT];
     uint8_t memo_n[PG_ENT_COUNT];
     uint16_t memo_ids[PG_ENT_COUNT][PG_FINDING_MAX_CONTEXT];
+    unsigned near_n;
+    const char *const *near_list[CTX_NEAR_LISTS];
+    ctx_index near_index[CTX_NEAR_LISTS];
 };
 typedef struct ctx_window ctx_window;
 
 /* engine_window_new - a window cache for a scratch */
 struct ctx_window *engine_window_new(void)
 {
-    return malloc(sizeof(ctx_window));
+    return calloc(1, sizeof(ctx_window));
 }
 
 /* make_query - the window [from, to) clipped to CTX_WINDOW_CAP (and to
@@ -157,25 +168,40 @@ static ctx_query window_query(const scan_ctx *ctx, size_t start, size_t end)
     return make_query(ctx, from, to, start - from, end - from);
 }
 
-/* The words of a list by first letter: only those whose letter starts a
- * word are compared with it. */
-typedef struct word_index {
-    uint32_t letters;           /* bit c - 'a': some word starts with c */
-    uint64_t by_letter[26];     /* bit k: words[k] starts with 'a' + i */
-} word_index;
+/* second_class - the by_second slot of a keyword's second byte. Only
+ * the five low bits: a collision merely costs a byte compare. */
+static inline unsigned second_class(unsigned char c)
+{
+    return c & 31u;
+}
 
 /* index_list - index the first 64 words of a list; a word that does not
- * start with a lower-case ASCII letter is never found */
-static void index_list(const char *const *words, word_index *x)
+ * start with a lower-case ASCII letter is never found. A one-byte word
+ * is in every by_second slot, since the byte after it need only end the
+ * word. */
+static void index_list(const char *const *words, ctx_index *x)
 {
     memset(x, 0, sizeof(*x));
     for (unsigned k = 0; words[k] && k < 64; k++) {
         unsigned char c = (unsigned char)words[k][0];
-        if (is_lower(c)) {
-            x->letters |= 1u << (c - 'a');
-            x->by_letter[c - 'a'] |= 1ull << k;
-        }
+        if (!is_lower(c))
+            continue;
+        x->letters |= 1u << (c - 'a');
+        x->by_letter[c - 'a'] |= 1ull << k;
+        if (!words[k][1])
+            for (unsigned i = 0; i < 32; i++)
+                x->by_second[i] |= 1ull << k;
+        else
+            x->by_second[second_class((unsigned char)words[k][1])] |= 1ull << k;
     }
+}
+
+/* engine_context_index - each entity's list, indexed once per engine */
+void engine_context_index(pg_engine *engine)
+{
+    for (unsigned e = 0; e < PG_ENT_COUNT; e++)
+        if (ctx_words[e])
+            index_list(ctx_words[e], &engine->ctx_lists[e]);
 }
 
 /* word_at - does kw, whose first byte matched, run on from at to a word's
@@ -202,22 +228,26 @@ static uint64_t words_at(const ctx_query *q, size_t at, const char *const *words
 }
 
 /* found_words - which words of the list occur in the window as whole
- * words (bit k: words[k]); with any, the scan stops at the first */
+ * words (bit k: words[k]); with any, the scan stops at the first. A
+ * word start is compared only with the words whose first two bytes it
+ * has (by_letter & by_second): most have none. */
 static uint64_t found_words(const scan_ctx *ctx, ctx_query *q, const char *const *words,
-                            bool any)
+                            const ctx_index *x, bool any)
 {
     uint64_t starts[CTX_WINDOW_BLOCKS], found = 0;
-    word_index x;
 
-    index_list(words, &x);
-    q->letters = x.letters;
+    q->letters = x->letters;
     if (!q->letters || !q->n)
         return 0;
     size_t nb = ctx_starts_for(ctx->engine->isa)(q, starts);
     for (size_t j = 0; j < nb; j++)
         for (uint64_t m = starts[j]; m; m &= m - 1) {
             size_t at = 64 * j + (size_t)__builtin_ctzll(m);
-            found |= words_at(q, at, words, x.by_letter[ctx_byte(q, at) - 'a'] & ~found);
+            uint64_t want = x->by_letter[ctx_byte(q, at) - 'a'] &
+                            x->by_second[second_class(ctx_byte(q, at + 1))] & ~found;
+            if (!want)
+                continue;
+            found |= words_at(q, at, words, want);
             if (any && found)
                 return found;
         }
@@ -228,7 +258,8 @@ static uint64_t found_words(const scan_ctx *ctx, ctx_query *q, const char *const
  * PG_FINDING_MAX_CONTEXT found, in the entity's list order */
 static unsigned lookup(const scan_ctx *ctx, ctx_query *q, pg_entity entity, uint16_t *ids)
 {
-    uint64_t found = found_words(ctx, q, ctx_words[entity], false);
+    uint64_t found = found_words(ctx, q, ctx_words[entity], &ctx->engine->ctx_lists[entity],
+                                 false);
     unsigned n = 0;
 
     for (; found && n < PG_FINDING_MAX_CONTEXT; found &= found - 1)
@@ -276,12 +307,31 @@ unsigned engine_context(const scan_ctx *ctx, pg_entity entity, size_t start,
     return lookup(ctx, &q, entity, ids);
 }
 
-/* engine_words_near - any of these words (the first 64 of the list) in
- * [from, to)? */
+/* near_index - the index of a static list: the scratch's copy, made on
+ * first use, or x filled when the cache is full */
+static const ctx_index *near_index(const scan_ctx *ctx, const char *const *words,
+                                   ctx_index *x)
+{
+    ctx_window *w = ctx->win;
+
+    for (unsigned k = 0; k < w->near_n; k++)
+        if (w->near_list[k] == words)
+            return &w->near_index[k];
+    if (w->near_n < CTX_NEAR_LISTS) {
+        x = &w->near_index[w->near_n];
+        w->near_list[w->near_n++] = words;
+    }
+    index_list(words, x);
+    return x;
+}
+
+/* engine_words_near - any of these words (the first 64 of the static
+ * list) in [from, to)? */
 bool engine_words_near(const scan_ctx *ctx, size_t from, size_t to,
                        const char *const *words)
 {
     ctx_query q = make_query(ctx, from, to, 0, 0);
+    ctx_index spare;
 
-    return found_words(ctx, &q, words, true) != 0;
+    return found_words(ctx, &q, words, near_index(ctx, words, &spare), true) != 0;
 }

@@ -34,6 +34,7 @@ int pg_engine_new(pg_engine **out, const pg_engine_opts *opts)
     else
         pg_engine_opts_init(&e->opts);
     e->isa = engine_cpu_isa();
+    engine_context_index(e);
     if (e->opts.context_window > PG_MAX_CONTEXT_WINDOW ||
         e->opts.min_score < 0.0f || e->opts.min_score > 1.0f) {
         free(e);

@@ -86,6 +86,15 @@ typedef struct shift {
  * has is chosen once, in pg_engine_new(), and read from the engine. */
 enum engine_isa { ENGINE_ISA_SCALAR, ENGINE_ISA_SSE2, ENGINE_ISA_AVX2, ENGINE_ISA_AVX512 };
 
+/* A context-word list (its first 64 words) by first and second byte:
+ * built once, so that a lookup starts from it (see context.c). */
+typedef struct ctx_index {
+    uint32_t letters;           /* bit c - 'a': some word starts with c */
+    uint64_t by_letter[26];     /* bit k: words[k] starts with 'a' + i */
+    uint64_t by_second[32];     /* bit k: words[k][1] & 31 == i, or
+                                   words[k] is one byte long */
+} ctx_index;
+
 struct pg_engine {
     pg_engine_opts opts;
     unsigned isa;             /* enum engine_isa */
@@ -101,6 +110,7 @@ struct pg_engine {
     /* Bloom filter of the given names by length and first four bytes:
      * 8 KiB, so it stays in L1 where the name table (64 KiB) does not. */
     uint64_t given_bloom[ENGINE_GIVEN_BLOOM_WORDS];
+    ctx_index ctx_lists[PG_ENT_COUNT]; /* each entity's context words */
 };
 
 /* Passes that emit candidates: sweep, word pass, name sweep (+1 spare). */
@@ -185,11 +195,15 @@ int engine_deliver(scan_ctx *ctx, const char *orig, pg_finding_cb cb, void *payl
 unsigned engine_context(const scan_ctx *ctx, pg_entity entity, size_t start,
                         size_t end, uint16_t *ids);
 
+/* context.c: index each entity's context words into the engine. */
+void engine_context_index(pg_engine *engine);
+
 /* context.c: allocate a context window cache (freed with free()). */
 struct ctx_window *engine_window_new(void);
 
 /* context.c: does any of a NULL-terminated word list occur (whole word,
- * case-insensitive) in [from, to) of the view? */
+ * case-insensitive) in [from, to) of the view? The list must be static:
+ * its index is cached by address in the scratch. */
 bool engine_words_near(const scan_ctx *ctx, size_t from, size_t to,
                        const char *const *words);
 
