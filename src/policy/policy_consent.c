@@ -33,11 +33,15 @@
  *	In the root state, plain ASCII (letters, digits, blanks) can only
  *	leave root at a letter or digit that starts a phrase's first word,
  *	right after a blank. Each run of text is mapped first (map_resumes:
- *	those places, and every byte only the table can decode - an
- *	apostrophe, UTF-8; with SSE2, 16 bytes at a time), and the automaton
- *	in root jumps to the next mark and resumes in the state a walk would
- *	have reached. The result is the same as a walk of every byte
- *	(consent_find_walk; tests/policy/test_consent.c compares them).
+ *	every word start, and every byte only the table can decode - an
+ *	apostrophe, UTF-8; with SSE2, 64 bytes at a time). The automaton in
+ *	root jumps to the next mark; a word whose first two bytes begin no
+ *	phrase's first word ("to" when only "the" starts with 't') is passed
+ *	over, as a walk would be back in root by its second byte (one table
+ *	lookup: fill_pairs reads which pairs live from the built table);
+ *	elsewhere it resumes in the state a walk would have reached. The
+ *	result is the same as a walk of every byte (consent_find_walk;
+ *	tests/policy/test_consent.c compares them).
  *
  *	Only the sender's own words count: the bodies and the Subject. Quoted
  *	regions, attachments, file names and display names are skipped (the
@@ -66,17 +70,22 @@
 #define CS_NSYM 39
 #define CS_DROP (-1)
 #define CS_MAX_STATES 65535u
+_Static_assert(CS_NSYM <= 63, "a symbol and PAIR_LIVE fit live2's bits");
 
 /* Byte classes for the fast path: an ASCII byte's symbol (an apostrophe's
  * is CS_SKIPSYM), or this. */
 #define CS_WIDE 0xFE  /* a UTF-8 lead or continuation byte: decode */
+
+/* The bit of live2 a UTF-8 byte reads: set in every entry, as a decoded
+ * character may be a dropped one or a blank (CS_NSYM <= 63). */
+#define PAIR_LIVE 63
 
 /* A transition is the target's row offset (state * CS_NSYM), so a step
  * is one load with no multiply; CS_ACCEPT marks targets where a phrase
  * ends, so the common step needs no second load either. */
 #define CS_ACCEPT 0x80000000u
 
-/* How skip_words() sees a byte. */
+/* How map_resumes() sees a byte. */
 enum {
     K_WORD,    /* a letter or digit that starts no phrase */
     K_FIRST,   /* a letter or digit that starts one (after a blank) */
@@ -91,9 +100,12 @@ struct policy_consent {
     uint32_t blank;          /* the row after a blank, where phrases start */
     uint8_t byte[256];       /* byte -> symbol, or CS_WIDE */
     uint8_t kind[256];       /* byte -> K_* */
-    uint8_t first[36][16];   /* each K_FIRST letter (lower case) or digit,
-                                16 times: what map_resumes() compares with */
-    unsigned n_first;
+    uint64_t live2[256];     /* letter or digit -> bit per next symbol
+                                that keeps a walk from the blank state out
+                                of root (0 for K_WORD; all ones for other
+                                bytes, whose marks always resume) */
+    uint8_t pair_sym[256];   /* byte -> its bit in live2: the symbol, or
+                                PAIR_LIVE where only a decode can tell */
 };
 
 /* The phrases staff use when they believe the customer's word makes it
@@ -218,10 +230,27 @@ static void fill_bytes(policy_consent *c)
                      : sym == CS_SPACE ? K_BLANK
                      : c->next[c->blank + sym] != 0 ? K_FIRST : K_WORD;
     }
-    c->n_first = 0;
-    for (unsigned b = '0'; b <= 'z'; b++)
-        if (c->kind[b] == K_FIRST && !(b >= 'A' && b <= 'Z'))
-            memset(c->first[c->n_first++], (int)b, sizeof(c->first[0]));
+}
+
+/* fill_pairs - for each letter or digit, the symbols after it that a
+ * phrase's first word can continue with, read from the built table: a
+ * walk in the blank state that reads the byte and then any other symbol
+ * is back in root (every state's string starts with a blank, so no
+ * shorter suffix survives) and has passed no accepting state. A K_WORD
+ * byte alone takes the walk back to root: none. */
+static void fill_pairs(policy_consent *c)
+{
+    for (unsigned b = 0; b < 256; b++) {
+        c->pair_sym[b] = c->byte[b] == CS_WIDE ? PAIR_LIVE : c->byte[b];
+        c->live2[b] = c->kind[b] == K_WORD ? 0 : ~(uint64_t)0;
+        if (c->kind[b] != K_FIRST)
+            continue;
+        uint32_t one = c->next[c->blank + c->byte[b]];
+        uint64_t live = ~(uint64_t)0 << CS_NSYM;
+        for (unsigned t = 0; t < CS_NSYM; t++)
+            live |= (uint64_t)((one & CS_ACCEPT) || c->next[(one & ~CS_ACCEPT) + t]) << t;
+        c->live2[b] = live;
+    }
 }
 
 /* consent_phrase_ok - long enough to mean something, short enough */
@@ -400,6 +429,7 @@ int consent_build(const policy_consent **out, policy_arena *arena,
     c->out = b.out;
     c->text = text;
     fill_bytes(c);
+    fill_pairs(c);
     *out = c;
     return 0;
 }
@@ -436,11 +466,11 @@ static __m128i special16(__m128i v)
 #endif
 
 /* map_resumes - mark where the automaton, in root, may leave it: at a
- * byte only it can read (K_SPECIAL), and at a letter that starts a phrase
- * right after a blank (K_FIRST after K_BLANK). Anywhere else in root,
- * plain ASCII keeps it in root or the blank state, never further. With
- * SSE2, 16 bytes are classified at once: K_FIRST is an alphanumeric byte
- * that, folded to lower case, is one of c->first. */
+ * byte only it can read (K_SPECIAL), and at a letter or digit right after
+ * a blank (a word's start; resume() tests whether it can start a
+ * phrase). Anywhere else in root, plain ASCII keeps it in root or the
+ * blank state, never further. With SSE2, 64 bytes are classified at
+ * once, 16 at a time. */
 static void map_resumes(const policy_consent *c, const unsigned char *s,
                         size_t n, cs_map *map)
 {
@@ -450,40 +480,61 @@ static void map_resumes(const policy_consent *c, const unsigned char *s,
     assert(n <= CONSENT_SCAN_MAX);
     memset(map->w, 0, (n + 63) / 64 * sizeof(map->w[0]));
 #if defined(__SSE2__)
-    for (; k + 16 <= n; k += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(s + k));
-        __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20)), in = _mm_setzero_si128();
-        for (unsigned j = 0; j < c->n_first; j++)
-            in = _mm_or_si128(in, _mm_cmpeq_epi8(
-                                      lower, _mm_loadu_si128((const __m128i *)c->first[j])));
-        unsigned al = (unsigned)_mm_movemask_epi8(alnum16(v));
-        unsigned sp = (unsigned)_mm_movemask_epi8(special16(v));
-        unsigned first = (unsigned)_mm_movemask_epi8(in) & al;
-        unsigned blank = ~(al | sp) & 0xFFFFu;
-        map->w[k / 64] |= (uint64_t)(sp | (first & (blank << 1 | prev_blank))) << (k % 64);
-        prev_blank = blank >> 15;
+    for (; k + 64 <= n; k += 64) {
+        uint64_t al = 0, sp = 0;
+        for (unsigned j = 0; j < 64; j += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(s + k + j));
+            al |= (uint64_t)(unsigned)_mm_movemask_epi8(alnum16(v)) << j;
+            sp |= (uint64_t)(unsigned)_mm_movemask_epi8(special16(v)) << j;
+        }
+        uint64_t blank = ~(al | sp);
+        map->w[k / 64] = sp | (al & (blank << 1 | prev_blank));
+        prev_blank = (unsigned)(blank >> 63);
     }
 #endif
     for (; k < n; k++) {
         uint8_t kind = c->kind[s[k]];
-        bool bit = kind == K_SPECIAL || (kind == K_FIRST && prev_blank);
+        bool alnum = kind == K_WORD || kind == K_FIRST;
+        bool bit = kind == K_SPECIAL || (alnum && prev_blank);
         map->w[k / 64] |= (uint64_t)bit << (k % 64);
         prev_blank = kind == K_BLANK;
     }
 }
 
-/* next_resume - the first marked k >= i, or n */
-static size_t next_resume(const cs_map *map, size_t i, size_t n)
+/* live_pair - may a walk in the blank state that reads a then b be
+ * anywhere but root? (b is ' ' past the run's end: a blank follows) */
+static bool live_pair(const policy_consent *c, unsigned char a, unsigned char b)
+{
+    return c->live2[a] >> c->pair_sym[b] & 1;
+}
+
+/* resume - the first mark at or after i (i > 0) where the walk, in root
+ * before it, would not be back in root two bytes on, with *row set to
+ * the state the walk is in there; n when there is none. A word start is passed
+ * over when its first letter starts no phrase, or its second byte is one
+ * no phrase's first word continues with (fill_pairs): with the built-in
+ * phrases, "for", "to", "about" and "we" take no steps at all. A word
+ * start always follows a blank, so the walk is in the blank state there,
+ * as live2 assumes; a K_SPECIAL mark is always live. */
+static size_t resume(const policy_consent *c, const cs_map *map,
+                     const unsigned char *s, size_t i, size_t n, uint32_t *row)
 {
     size_t w = i / 64;
     uint64_t bits = map->w[w] & (~(uint64_t)0 << (i % 64));
 
-    while (bits == 0) {
-        if (++w * 64 >= n)
-            return n;
-        bits = map->w[w];
+    for (;;) {
+        while (bits == 0) {
+            if (++w * 64 >= n)
+                return n;
+            bits = map->w[w];
+        }
+        i = w * 64 + (size_t)__builtin_ctzll(bits);
+        bits &= bits - 1;
+        if (live_pair(c, s[i], i + 1 < n ? s[i + 1] : ' '))
+            break;
     }
-    return w * 64 + (size_t)__builtin_ctzll(bits);
+    *row = c->kind[s[i - 1]] == K_BLANK ? c->blank : 0;
+    return i;
 }
 
 /* wide_at - the symbol of the UTF-8 sequence at s (n bytes left), and
@@ -501,10 +552,11 @@ static unsigned wide_at(const unsigned char *s, size_t n, size_t *len)
  * The run starts as if after a blank and ends as if a blank followed
  * (phrases start and end with one). One test per step catches both rare
  * rows: an accepting one (negative) and root (0). With @p skip, the
- * automaton in root jumps to the next mark of map_resumes() and resumes
- * in the state a walk would have reached: s[i - 1] is plain ASCII there
- * (or i did not move, and root is right), so the blank state after a
- * blank and root otherwise. Without, every byte is walked (the tests
+ * automaton in root jumps to the next mark of map_resumes() that a walk
+ * would not leave within two bytes (resume) and resumes in the state a
+ * walk would have reached: s[i - 1] is plain ASCII there (or i did not
+ * move, and root is right), so the blank state after a blank and root
+ * otherwise. Without, every byte is walked (the tests
  * compare both). */
 static int scan_region(const policy_consent *c, const unsigned char *s, size_t n,
                        bool skip)
@@ -530,11 +582,8 @@ static int scan_region(const policy_consent *c, const unsigned char *s, size_t n
             continue;
         if (row & CS_ACCEPT)
             return c->out[(row & ~CS_ACCEPT) / CS_NSYM];
-        if (skip && i < n) {
-            if ((i = next_resume(&map, i, n)) == n)
-                break;
-            row = c->kind[s[i - 1]] == K_BLANK ? c->blank : 0;
-        }
+        if (skip && i < n && (i = resume(c, &map, s, i, n, &row)) == n)
+            break;
     }
     row = next[row + CS_SPACE];
     return row & CS_ACCEPT ? c->out[(row & ~CS_ACCEPT) / CS_NSYM] : -1;

@@ -12,6 +12,7 @@
  * it with a walk of every byte over generated texts built to hit the
  * skip's edges (apostrophes and UTF-8 inside and before words, phrases
  * that start with a digit, a one-letter word or a non-ASCII letter,
+ * first letters whose second byte is a blank, a mark or the run's end,
  * runs that end mid-word, the 2 KiB bound).
  */
 #include <setjmp.h>
@@ -168,6 +169,8 @@ static const char *const pieces[] = {
     "\xC3\xBC" "ber ok with it", "as you request", "you said it\xE2\x80\x99s okay",
     "golf ok", "customers ok", "customer", "customers", "them okay", "mike", "Kilo OK",
     "yo'u said it's ok", "th\xE2\x80\x8B" "e customer agreed", "a`s you requested",
+    /* first letters whose second byte ends, continues or hides the word */
+    "t", "y", "tq", "ax", "ya", "a'", "t\xE2\x80\x99he", "y\xC3\xA9", "w-", "c7",
 };
 
 /* next_rand - xorshift32: the same texts on every run */
