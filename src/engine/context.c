@@ -13,10 +13,11 @@
  * its first 64 whose byte begins one of the entity's keywords are found
  * from bit masks, and only those whose second byte fits too are compared
  * with the keywords, byte by byte. The lists are indexed once: the
- * entities' in the engine, engine_words_near()'s in the scratch. The window is what the old copy was, quirks included: a
- * candidate's own window reads the candidate's bytes as spaces (so
- * "ssn" inside an e-mail local part is not context for itself, and the
- * words either side of it start or end there); a cluster's shared window
+ * entities' in the engine, engine_words_near()'s in the scratch. The
+ * window is what the old copy was, quirks included: a candidate's own
+ * window reads the candidate's bytes as spaces (so "ssn" inside an
+ * e-mail local part is not context for itself, and the words either
+ * side of it start or end there); a cluster's shared window
  * blanks nothing and reaches context_window past the cluster's end; the
  * window is clipped to CTX_WINDOW_CAP bytes and reads as zeros after its
  * end, so a keyword may end there even where the text goes on; and
@@ -142,7 +143,7 @@ static ctx_query make_query(const scan_ctx *ctx, size_t from, size_t to,
         n = avail;
     if (blank_to < blank_from)
         blank_to = blank_from;
-    return (ctx_query){ctx->s + from, n, avail, blank_from, blank_to, 0};
+    return (ctx_query){ctx->s + from, n, avail, blank_from, blank_to, 0, NULL};
 }
 
 /* window - the clipped context window around [start, end) */
@@ -178,7 +179,8 @@ static inline unsigned second_class(unsigned char c)
 /* index_list - index the first 64 words of a list; a word that does not
  * start with a lower-case ASCII letter is never found. A one-byte word
  * is in every by_second slot, since the byte after it need only end the
- * word. */
+ * word; it and a word whose second byte is a space (which a blanked
+ * byte reads as) let every byte through the start finders' set. */
 static void index_list(const char *const *words, ctx_index *x)
 {
     memset(x, 0, sizeof(*x));
@@ -188,11 +190,16 @@ static void index_list(const char *const *words, ctx_index *x)
             continue;
         x->letters |= 1u << (c - 'a');
         x->by_letter[c - 'a'] |= 1ull << k;
-        if (!words[k][1])
+        unsigned char c1 = (unsigned char)words[k][1];
+        if (!c1)
             for (unsigned i = 0; i < 32; i++)
                 x->by_second[i] |= 1ull << k;
         else
-            x->by_second[second_class((unsigned char)words[k][1])] |= 1ull << k;
+            x->by_second[second_class(c1)] |= 1ull << k;
+        if (!c1 || c1 == ' ')
+            memset(x->second, 0xFF, sizeof(x->second));
+        else
+            x->second[(c1 | 0x20) & 15] |= (uint8_t)(1u << ctx_second_row(c1));
     }
 }
 
@@ -228,15 +235,18 @@ static uint64_t words_at(const ctx_query *q, size_t at, const char *const *words
 }
 
 /* found_words - which words of the list occur in the window as whole
- * words (bit k: words[k]); with any, the scan stops at the first. A
- * word start is compared only with the words whose first two bytes it
- * has (by_letter & by_second): most have none. */
+ * words (bit k: words[k]); with any, the scan stops at the first. The
+ * start finder drops starts whose first and second bytes begin no
+ * keyword apart (letters, second); a start left is compared only with
+ * the words whose first two bytes it has together (by_letter &
+ * by_second), which are few. */
 static uint64_t found_words(const scan_ctx *ctx, ctx_query *q, const char *const *words,
                             const ctx_index *x, bool any)
 {
     uint64_t starts[CTX_WINDOW_BLOCKS], found = 0;
 
     q->letters = x->letters;
+    q->second = x->second;
     if (!q->letters || !q->n)
         return 0;
     size_t nb = ctx_starts_for(ctx->engine->isa)(q, starts);

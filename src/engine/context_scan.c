@@ -12,8 +12,13 @@
  * and only the word starts that begin a keyword are left for context.c
  * to compare byte by byte; AVX-512 does a block in about a dozen
  * instructions. The wide forms find the keyword letters with two table
- * lookups (vpshufb) whatever the number of letters; SSE2 has no byte
- * shuffle and compares each letter. The scan stops at the block holding the 64th word start.
+ * lookups (vpshufb) whatever the number of letters, and filter the
+ * starts on the keywords' second bytes the same way, on the bytes one
+ * further on: a 41-word list begins with 20 letters, which most word
+ * starts have, but few have a second byte that goes with them. SSE2 has
+ * no byte shuffle: it compares each letter and tests the second byte of
+ * what is left one at a time, as the scalar form does. The scan stops
+ * at the block holding the 64th word start.
  *
  * block_starts() is the rule that turns a block's masks into starts; the
  * forms only differ in how they classify bytes, and each must equal
@@ -89,6 +94,31 @@ static inline bool block_starts(const ctx_query *q, size_t base, uint64_t alnum,
     return full || left <= 64;
 }
 
+/* end_bit - the bit of the window's last byte when it lies in block
+ * base: the byte after it is past the window, which any keyword's second
+ * byte passes */
+static inline uint64_t end_bit(const ctx_query *q, size_t base)
+{
+    size_t left = q->n - base;
+
+    return left <= 64 ? 1ull << (left - 1) : 0;
+}
+
+/* second_filter - the bits of m (block base) whose next byte is in
+ * q->second, or past the window; one test a bit, for the forms that
+ * have no byte shuffle */
+static inline uint64_t second_filter(const ctx_query *q, size_t base, uint64_t m)
+{
+    uint64_t keep = m & end_bit(q, base);
+
+    for (uint64_t r = m & ~keep; r; r &= r - 1) {
+        size_t i = base + (size_t)__builtin_ctzll(r);
+        if (ctx_second_has(q->second, (unsigned char)q->s[i + 1]))
+            keep |= r & -r;
+    }
+    return keep;
+}
+
 /* lower_at - the window's byte i lower-cased, blanking aside */
 static inline unsigned char lower_at(const ctx_query *q, size_t i)
 {
@@ -111,19 +141,27 @@ static size_t starts_scalar(const ctx_query *q, uint64_t *out)
             alnum |= (uint64_t)(is_lower(c) || is_digit(c)) << k;
             first |= (uint64_t)(is_lower(c) && (q->letters >> (c - 'a') & 1)) << k;
         }
-        if (block_starts(q, base, alnum, first, &st, &out[nb++]))
+        bool stop = block_starts(q, base, alnum, first, &st, &out[nb]);
+        out[nb] = second_filter(q, base, out[nb]);
+        nb++;
+        if (stop)
             break;
     }
     return nb;
 }
 
-/* block_at - where to load the block at base from: in place while 64
- * bytes are readable, else a zero-padded copy of what is left */
+/* The bytes block_at() provides: the block and the byte after it, whose
+ * second-byte test the block's last bit needs. */
+#define CTX_BLOCK_READ 65
+
+/* block_at - where to load the block at base from: in place while 65
+ * bytes are readable, else a zero-padded copy of what is left of the
+ * window (at most 64 bytes then, since avail >= n) */
 static inline const char *block_at(const ctx_query *q, size_t base, char *tmp)
 {
-    if (base + 64 <= q->avail)
+    if (base + CTX_BLOCK_READ <= q->avail)
         return q->s + base;
-    memset(tmp, 0, 64);
+    memset(tmp, 0, CTX_BLOCK_READ);
     memcpy(tmp, q->s + base, q->n - base);
     return tmp;
 }
@@ -136,7 +174,7 @@ static size_t starts_sse2(const ctx_query *q, uint64_t *out)
     unsigned nl = 0;
     start_state st = {0, 0};
     size_t nb = 0;
-    char tmp[64];
+    char tmp[CTX_BLOCK_READ];
 
     for (uint32_t m = q->letters; m; m &= m - 1)
         lv[nl++] = _mm_set1_epi8((char)('a' + __builtin_ctz(m)));
@@ -153,7 +191,10 @@ static size_t starts_sse2(const ctx_query *q, uint64_t *out)
             alnum |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << k;
             first |= (uint64_t)(unsigned)_mm_movemask_epi8(f) << k;
         }
-        if (block_starts(q, base, alnum, first, &st, &out[nb++]))
+        bool stop = block_starts(q, base, alnum, first, &st, &out[nb]);
+        out[nb] = second_filter(q, base, out[nb]);
+        nb++;
+        if (stop)
             break;
     }
     return nb;
@@ -194,6 +235,10 @@ static inline __m128i letter_rows(uint32_t letters)
 /* The row bit for each high nibble: 1 for 6, 2 for 7, none otherwise. */
 #define CTX_HIGH_ROWS 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0
 
+/* The rows of the second-byte set (ctx_second_row): bytes | 0x20 have
+ * eight high nibbles, one bit each. */
+#define CTX_SECOND_ROWS 0, 0, 1, 2, 0, 0, 4, 8, 0, 0, 16, 32, 0, 0, 64, -128
+
 /* first32 - the bytes of o (already | 0x20) that begin a keyword */
 __attribute__((target("avx2")))
 static inline uint32_t first32(__m256i o, __m256i rows, __m256i high)
@@ -206,31 +251,50 @@ static inline uint32_t first32(__m256i o, __m256i rows, __m256i high)
     return ~(uint32_t)_mm256_movemask_epi8(none);
 }
 
-/* starts_avx2 - thirty-two bytes a step */
+/* starts_avx2 - thirty-two bytes a step; the second-byte test is the
+ * same lookup on the bytes one further on */
 __attribute__((target("avx2")))
 static size_t starts_avx2(const ctx_query *q, uint64_t *out)
 {
     __m256i rows = _mm256_broadcastsi128_si256(letter_rows(q->letters));
     __m256i high = _mm256_setr_epi8(CTX_HIGH_ROWS, CTX_HIGH_ROWS);
+    __m256i second = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)q->second));
+    __m256i second_high = _mm256_setr_epi8(CTX_SECOND_ROWS, CTX_SECOND_ROWS);
+    __m256i low = _mm256_set1_epi8(0x20);
     start_state st = {0, 0};
     size_t nb = 0;
-    char tmp[64];
+    char tmp[CTX_BLOCK_READ];
 
     for (size_t base = 0; base < q->n; base += 64) {
         const char *p = block_at(q, base, tmp);
-        uint64_t alnum = 0, first = 0;
+        uint64_t alnum = 0, letter = 0, next = end_bit(q, base);
         for (unsigned k = 0; k < 64; k += 32) {
             __m256i v = _mm256_loadu_si256((const __m256i *)(p + k));
-            __m256i o = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+            __m256i o = _mm256_or_si256(v, low);
+            __m256i o2 = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(p + k + 1)), low);
             __m256i a = _mm256_or_si256(in_range32(o, 'a', 26), in_range32(v, '0', 10));
             alnum |= (uint64_t)(uint32_t)_mm256_movemask_epi8(a) << k;
-            first |= (uint64_t)first32(o, rows, high) << k;
+            letter |= (uint64_t)first32(o, rows, high) << k;
+            next |= (uint64_t)first32(o2, second, second_high) << k;
         }
+        uint64_t first = letter & next;
         if (block_starts(q, base, alnum, first, &st, &out[nb++]))
             break;
     }
     _mm256_zeroupper(); /* see simd.h */
     return nb;
+}
+
+/* nibble_test - the bytes of o whose low nibble's row (rows) and high
+ * nibble's bit (high) meet */
+__attribute__((target("avx2,avx512f,avx512bw")))
+static inline __mmask64 nibble_test(__m512i o, __m512i rows, __m512i high)
+{
+    __m512i nib = _mm512_set1_epi8(0x0F);
+    __m512i lo = _mm512_shuffle_epi8(rows, _mm512_and_si512(o, nib));
+    __m512i hi = _mm512_shuffle_epi8(high, _mm512_and_si512(_mm512_srli_epi16(o, 4), nib));
+
+    return _mm512_test_epi8_mask(lo, hi);
 }
 
 /* starts_avx512 - a whole block at once; the window's last, partial
@@ -240,21 +304,28 @@ static size_t starts_avx512(const ctx_query *q, uint64_t *out)
 {
     __m512i rows = _mm512_broadcast_i32x4(letter_rows(q->letters));
     __m512i high = _mm512_broadcast_i32x4(_mm_setr_epi8(CTX_HIGH_ROWS));
-    __m512i nib = _mm512_set1_epi8(0x0F);
+    __m512i second = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)q->second));
+    __m512i second_high = _mm512_broadcast_i32x4(_mm_setr_epi8(CTX_SECOND_ROWS));
+    __m512i low = _mm512_set1_epi8(0x20);
     start_state st = {0, 0};
     size_t nb = 0;
 
     for (size_t base = 0; base < q->n; base += 64) {
         size_t left = q->n - base;
-        __m512i v = base + 64 <= q->avail
-                        ? _mm512_loadu_si512((const void *)(q->s + base))
-                        : _mm512_maskz_loadu_epi8(left < 64 ? (1ull << left) - 1 : ~0ull,
-                                                  q->s + base);
-        __m512i o = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+        const char *p = q->s + base;
+        __m512i v, v2;
+        if (base + CTX_BLOCK_READ <= q->avail) {
+            v = _mm512_loadu_si512((const void *)p);
+            v2 = _mm512_loadu_si512((const void *)(p + 1));
+        } else { /* left <= 64: the bytes after the window read as zeros */
+            v = _mm512_maskz_loadu_epi8(left < 64 ? (1ull << left) - 1 : ~0ull, p);
+            v2 = _mm512_maskz_loadu_epi8((1ull << (left - 1)) - 1, p + 1);
+        }
+        __m512i o = _mm512_or_si512(v, low);
         __mmask64 alnum = in_range64(o, 'a', 26) | in_range64(v, '0', 10);
-        __m512i lo = _mm512_shuffle_epi8(rows, _mm512_and_si512(o, nib));
-        __m512i hi = _mm512_shuffle_epi8(high, _mm512_and_si512(_mm512_srli_epi16(o, 4), nib));
-        __mmask64 first = _mm512_test_epi8_mask(lo, hi);
+        __mmask64 first = nibble_test(o, rows, high) &
+                          (nibble_test(_mm512_or_si512(v2, low), second, second_high) |
+                           end_bit(q, base));
         if (block_starts(q, base, alnum, first, &st, &out[nb++]))
             break;
     }

@@ -29,11 +29,29 @@ typedef struct ctx_query {
     size_t avail;               /* bytes readable from s, >= n */
     size_t blank_from, blank_to;
     uint32_t letters;           /* bit c - 'a': a keyword starts with c */
+    const uint8_t *second;      /* the keywords' second bytes, see below */
 } ctx_query;
+
+/* A set of second bytes, as seen through c | 0x20 (which has bit 5 set,
+ * so its high nibble is one of eight): bit ctx_second_row(c) of
+ * second[c & 15]. All 0xFF lets every byte through. */
+static inline unsigned ctx_second_row(unsigned char c)
+{
+    unsigned h = (unsigned)(c | 0x20) >> 4; /* 2, 3, 6, 7, 10, 11, 14, 15 */
+
+    return (h >> 2) << 1 | (h & 1);
+}
+
+static inline bool ctx_second_has(const uint8_t *second, unsigned char c)
+{
+    return second[(c | 0x20) & 15] >> ctx_second_row(c) & 1;
+}
 
 /* Fill out[j] (bit k: byte 64j + k) with the window's word starts, the
  * first CTX_MAX_STARTS only, whose lower-cased byte is a letter of
- * q->letters; return how many blocks were filled (the rest are empty).
+ * q->letters and whose next byte is in q->second (or lies at or past
+ * n; the byte is read raw, not blanked: the set is a filter, not the
+ * rule); return how many blocks were filled (the rest are empty).
  * A word start is [a-z0-9] after lower-casing, with no such byte before
  * it (the window's first byte has none); bytes >= 0x80 are not alnum. */
 typedef size_t (*ctx_starts_fn)(const ctx_query *q, uint64_t *out);

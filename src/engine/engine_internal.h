@@ -93,6 +93,8 @@ typedef struct ctx_index {
     uint64_t by_letter[26];     /* bit k: words[k] starts with 'a' + i */
     uint64_t by_second[32];     /* bit k: words[k][1] & 31 == i, or
                                    words[k] is one byte long */
+    uint8_t second[16];         /* the second bytes as a set, for the
+                                   start finders (context_scan.h) */
 } ctx_index;
 
 struct pg_engine {

@@ -321,8 +321,8 @@ static void fill_bytes(char *t, size_t n, unsigned *seed)
 }
 
 /* Each vector form equals the scalar one on random text and random
- * bytes, for every window length, blank range and letter set (all 26
- * letters among them). */
+ * bytes, for every window length, blank range, letter set (all 26
+ * letters among them) and second-byte set (all bytes among them). */
 static void test_starts_forms_equal_scalar(void **state)
 {
     enum { N = CTX_WINDOW_CAP + 64 };
@@ -342,7 +342,10 @@ static void test_starts_forms_equal_scalar(void **state)
         uint32_t letters = round % 7 == 0 ? (1u << 26) - 1
                                           : (uint32_t)rnd(&seed, 1u << 26) &
                                                 (uint32_t)rnd(&seed, 1u << 26);
-        ctx_query q = {buf, n, n + rnd(&seed, (unsigned)(N - n + 1)), bf, bt, letters};
+        uint8_t second[16];
+        for (size_t i = 0; i < sizeof(second); i++)
+            second[i] = round % 5 == 0 ? 0xFF : (uint8_t)(rnd(&seed, 256) & rnd(&seed, 256));
+        ctx_query q = {buf, n, n + rnd(&seed, (unsigned)(N - n + 1)), bf, bt, letters, second};
         uint64_t a[CTX_WINDOW_BLOCKS], b[CTX_WINDOW_BLOCKS];
         size_t na = scalar(&q, a);
         for (unsigned isa = ENGINE_ISA_SSE2; isa <= engine_cpu_isa(); isa++) {
