@@ -127,6 +127,18 @@ static inline unsigned char lower_at(const ctx_query *q, size_t i)
     return (unsigned char)(c | (is_upper(c) << 5));
 }
 
+/* end_block - a block's word starts, through the second-byte filter the
+ * vector forms apply inside their lookups; true once the window's first
+ * 64 starts are all found */
+static inline bool end_block(const ctx_query *q, size_t base, uint64_t alnum, uint64_t first,
+                             start_state *st, uint64_t *out)
+{
+    bool stop = block_starts(q, base, alnum, first, st, out);
+
+    *out = second_filter(q, base, *out);
+    return stop;
+}
+
 /* starts_scalar - the rule, byte by byte */
 static size_t starts_scalar(const ctx_query *q, uint64_t *out)
 {
@@ -141,10 +153,7 @@ static size_t starts_scalar(const ctx_query *q, uint64_t *out)
             alnum |= (uint64_t)(is_lower(c) || is_digit(c)) << k;
             first |= (uint64_t)(is_lower(c) && (q->letters >> (c - 'a') & 1)) << k;
         }
-        bool stop = block_starts(q, base, alnum, first, &st, &out[nb]);
-        out[nb] = second_filter(q, base, out[nb]);
-        nb++;
-        if (stop)
+        if (end_block(q, base, alnum, first, &st, &out[nb++]))
             break;
     }
     return nb;
@@ -191,10 +200,7 @@ static size_t starts_sse2(const ctx_query *q, uint64_t *out)
             alnum |= (uint64_t)(unsigned)_mm_movemask_epi8(a) << k;
             first |= (uint64_t)(unsigned)_mm_movemask_epi8(f) << k;
         }
-        bool stop = block_starts(q, base, alnum, first, &st, &out[nb]);
-        out[nb] = second_filter(q, base, out[nb]);
-        nb++;
-        if (stop)
+        if (end_block(q, base, alnum, first, &st, &out[nb++]))
             break;
     }
     return nb;
@@ -337,16 +343,5 @@ static size_t starts_avx512(const ctx_query *q, uint64_t *out)
 /* ctx_starts_for - the form for an instruction set */
 ctx_starts_fn ctx_starts_for(unsigned isa)
 {
-#if defined(ENGINE_HAVE_WIDE)
-    if (isa >= ENGINE_ISA_AVX512)
-        return starts_avx512;
-    if (isa >= ENGINE_ISA_AVX2)
-        return starts_avx2;
-#endif
-#if defined(__SSE2__)
-    if (isa >= ENGINE_ISA_SSE2)
-        return starts_sse2;
-#endif
-    (void)isa;
-    return starts_scalar;
+    return ENGINE_PICK(isa, starts_scalar, starts_sse2, starts_avx2, starts_avx512);
 }

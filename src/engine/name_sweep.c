@@ -139,17 +139,7 @@ static size_t classify_avx512(const char *s, size_t n, size_t base, name_block *
 /* name_classifier - the classifier for an instruction set */
 name_classify_fn name_classifier(unsigned isa)
 {
-#if defined(ENGINE_HAVE_WIDE)
-    if (isa >= ENGINE_ISA_AVX512)
-        return classify_avx512;
-    if (isa >= ENGINE_ISA_AVX2)
-        return classify_avx2;
-#endif
-#if defined(__SSE2__)
-    if (isa >= ENGINE_ISA_SSE2)
-        return classify_sse2;
-#endif
-    return classify_scalar;
+    return ENGINE_PICK(isa, classify_scalar, classify_sse2, classify_avx2, classify_avx512);
 }
 
 /* name_starts - the block's capitalised-word starts that may begin a name:

@@ -44,4 +44,17 @@ static inline __mmask64 in_range64(__m512i v, char lo, int len)
 }
 #endif
 
+/* ENGINE_PICK - of a pass's four forms, the widest that isa (enum
+ * engine_isa) allows and this build has; the forms a build lacks are
+ * never named, so they need not exist. */
+#if defined(ENGINE_HAVE_WIDE)
+#define ENGINE_PICK(isa, scalar, sse2, avx2, avx512)                              \
+    ((isa) >= ENGINE_ISA_AVX512 ? (avx512) : (isa) >= ENGINE_ISA_AVX2 ? (avx2)  \
+     : (isa) >= ENGINE_ISA_SSE2 ? (sse2) : (scalar))
+#elif defined(__SSE2__)
+#define ENGINE_PICK(isa, scalar, sse2, avx2, avx512) ((isa) >= ENGINE_ISA_SSE2 ? (sse2) : (scalar))
+#else
+#define ENGINE_PICK(isa, scalar, sse2, avx2, avx512) ((void)(isa), (scalar))
+#endif
+
 #endif /* PIIGUARD_ENGINE_SIMD_H */

@@ -93,17 +93,7 @@ static size_t masks_avx512(const char *s, size_t n, size_t base, uint64_t *out, 
 /* trigger_masker - the masker for an instruction set */
 trigger_fn trigger_masker(unsigned isa)
 {
-#if defined(ENGINE_HAVE_WIDE)
-    if (isa >= ENGINE_ISA_AVX512)
-        return masks_avx512;
-    if (isa >= ENGINE_ISA_AVX2)
-        return masks_avx2;
-#endif
-#if defined(__SSE2__)
-    if (isa >= ENGINE_ISA_SSE2)
-        return masks_sse2;
-#endif
-    return masks_scalar;
+    return ENGINE_PICK(isa, masks_scalar, masks_sse2, masks_avx2, masks_avx512);
 }
 
 /* trigger_init - a cursor over the view of ctx */
