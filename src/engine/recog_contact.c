@@ -129,19 +129,26 @@ static bool is_hex(unsigned char c)
     return is_digit(c) || (unsigned)(c - (unsigned)'a') < 6u || (unsigned)(c - (unsigned)'A') < 6u;
 }
 
+/* IPV6_REACH - how far recog_ipv6_at() reads either side of the digit */
+#define IPV6_REACH 45
+
 /* colon_beside - does a ':' end the hex run around pos (on the left), or
- * the run of hex digits and dots after it? If not, the address run below
- * holds no colon at all. The sweep asks at every digit cluster and nearly
- * none is an IPv6 address, so this answers before the run is measured. */
+ * the run of hex digits and dots after it, within IPV6_REACH? If not, the
+ * address run below holds no colon at all. The sweep asks at every digit
+ * cluster and nearly none is an IPv6 address, so this answers before the
+ * run is measured. Both reads stop at IPV6_REACH, as the address's own
+ * do: the sweep asks once per cluster along a long hex run, and unbounded
+ * reads made that quadratic (a fuzzer found it: 12 s for one input). */
 static bool colon_beside(const scan_ctx *ctx, size_t pos)
 {
     size_t b = pos, e = pos;
 
-    while (b > 0 && is_hex((unsigned char)ctx->s[b - 1]))
+    while (b > 0 && is_hex((unsigned char)ctx->s[b - 1]) && pos - b < IPV6_REACH)
         b--;
     if (b > 0 && ctx->s[b - 1] == ':')
         return true;
-    while (e < ctx->n && (is_hex((unsigned char)ctx->s[e]) || ctx->s[e] == '.'))
+    while (e < ctx->n && (is_hex((unsigned char)ctx->s[e]) || ctx->s[e] == '.') &&
+           e - pos < IPV6_REACH)
         e++;
     return e < ctx->n && ctx->s[e] == ':';
 }
@@ -155,9 +162,11 @@ size_t recog_ipv6_at(scan_ctx *ctx, size_t pos)
     if (!colon_beside(ctx, pos))
         return 0;
 
-    while (b > 0 && (is_hex((unsigned char)ctx->s[b - 1]) || ctx->s[b - 1] == ':') && pos - b < 45)
+    while (b > 0 && (is_hex((unsigned char)ctx->s[b - 1]) || ctx->s[b - 1] == ':') &&
+           pos - b < IPV6_REACH)
         b--;
-    while (e < ctx->n && (is_hex((unsigned char)ctx->s[e]) || ctx->s[e] == ':' || ctx->s[e] == '.') && e - b < 45)
+    while (e < ctx->n && (is_hex((unsigned char)ctx->s[e]) || ctx->s[e] == ':' || ctx->s[e] == '.') &&
+           e - b < IPV6_REACH)
         e++;
     while (e > b && ctx->s[e - 1] == '.')
         e--;
