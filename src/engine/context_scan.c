@@ -119,14 +119,6 @@ static inline uint64_t second_filter(const ctx_query *q, size_t base, uint64_t m
     return keep;
 }
 
-/* lower_at - the window's byte i lower-cased, blanking aside */
-static inline unsigned char lower_at(const ctx_query *q, size_t i)
-{
-    unsigned char c = (unsigned char)q->s[i];
-
-    return (unsigned char)(c | (is_upper(c) << 5));
-}
-
 /* end_block - a block's word starts, through the second-byte filter the
  * vector forms apply inside their lookups; true once the window's first
  * 64 starts are all found */
@@ -149,7 +141,7 @@ static size_t starts_scalar(const ctx_query *q, uint64_t *out)
         uint64_t alnum = 0, first = 0;
         size_t lim = q->n - base < 64 ? q->n - base : 64;
         for (size_t k = 0; k < lim; k++) {
-            unsigned char c = lower_at(q, base + k);
+            unsigned char c = ctx_lower((unsigned char)q->s[base + k]); /* blanking aside */
             alnum |= (uint64_t)(is_lower(c) || is_digit(c)) << k;
             first |= (uint64_t)(is_lower(c) && (q->letters >> (c - 'a') & 1)) << k;
         }

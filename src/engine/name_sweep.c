@@ -24,11 +24,11 @@
  * so a word's end found in a mask is never past it.
  */
 #include <stdint.h>
+
 #include "engine/name_sweep.h"
 #include "engine/simd.h"
 #include "engine/words.h"
 
-static bool letter_b(unsigned char c) { return is_alpha(c) || c >= 0x80; }
 static bool word_b(unsigned char c) { return is_alnum(c) || c >= 0x80; }
 static bool cap_b(unsigned char c) { return is_upper(c) || (c >= 0xC3 && c <= 0xD0); }
 
@@ -42,7 +42,7 @@ static void classify_one(const char *s, size_t n, size_t base, name_block *b)
     for (size_t k = 0; k < lim; k++) {
         unsigned char c = (unsigned char)s[base + k];
         b->word |= (uint64_t)word_b(c) << k;
-        b->letter |= (uint64_t)letter_b(c) << k;
+        b->letter |= (uint64_t)letter_byte(c) << k;
         b->cap |= (uint64_t)cap_b(c) << k;
         b->hyphen |= (uint64_t)(c == '-') << k;
     }
@@ -159,7 +159,7 @@ static size_t letters_end(const scan_ctx *ctx, size_t i, size_t lim)
 {
     if (lim > ctx->n)
         lim = ctx->n;
-    while (i < lim && letter_b((unsigned char)ctx->s[i]))
+    while (i < lim && letter_byte((unsigned char)ctx->s[i]))
         i++;
     return i;
 }

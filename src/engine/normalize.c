@@ -29,12 +29,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "engine/engine_internal.h"
 #include "engine/normalize.h"
+#include "engine/simd.h"
 
 /* add_shift - record that from norm_off on, original = normalised + delta */
 static int add_shift(pg_scratch *s, size_t norm_off, int64_t delta)
@@ -163,8 +161,6 @@ static inline bool ascii64(const unsigned char *s)
  * byte is a lead is taken but for that byte. */
 static size_t skip_plain(const unsigned char *s, size_t len, size_t i)
 {
-    const __m128i flip = _mm_set1_epi8((char)0x80);
-
     while (i + 16 <= len) {
         if (i + 64 <= len && ascii64(s + i)) { /* most mail: one test a line */
             i += 64;
@@ -176,13 +172,9 @@ static size_t skip_plain(const unsigned char *s, size_t len, size_t i)
             i += 16;
             continue;
         }
-        /* flipped, signed: ASCII < 0, continuation 0..3F, leads 43..5F */
-        __m128i x = _mm_xor_si128(v, flip);
-        __m128i cont = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(-1)),
-                                     _mm_cmplt_epi8(x, _mm_set1_epi8(0x40)));
-        __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x42)),
-                                     _mm_cmplt_epi8(x, _mm_set1_epi8(0x60)));
-        lead = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0xD8 ^ 0x80)), lead);
+        __m128i cont = in_range16(v, (char)0x80, 0x40);
+        __m128i lead = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xD8)),
+                                        in_range16(v, (char)0xC3, 0xE0 - 0xC3));
         unsigned c = (unsigned)_mm_movemask_epi8(cont);
         unsigned l = (unsigned)_mm_movemask_epi8(lead);
         if ((c | l) != high || c != ((l << 1) & 0xFFFF))

@@ -152,12 +152,6 @@ static size_t upper_len(const scan_ctx *ctx, size_t i)
     return 0;
 }
 
-/* letter_byte - a byte that continues a word: ASCII letter or any UTF-8 */
-static bool letter_byte(unsigned char c)
-{
-    return is_alpha(c) || c >= 0x80;
-}
-
 /* word_char - a byte that makes the word longer than what was matched */
 static bool word_char(unsigned char c)
 {
@@ -403,11 +397,11 @@ static unsigned given_bit(const char *w, size_t wl)
     return ((x ^ (uint32_t)wl * 0x85EBCA6Bu) * 0x9E3779B1u) >> 16;
 }
 
+static bool cue_table_ok(void);
+
 /* engine_names_index - hash the given-name dictionary once per engine: a
  * lookup was a binary search of 4,300 names for every capitalised word;
  * and fill the filters of the word lists and endings */
-static bool cue_table_ok(void);
-
 int engine_names_index(pg_engine *e)
 {
     size_t slots = 1;

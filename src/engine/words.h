@@ -41,6 +41,13 @@ typedef struct surname_ending {
 extern const surname_ending engine_surname_endings[];
 extern const size_t engine_n_surname_endings;
 
+/* letter_byte - a byte that continues a name word: an ASCII letter or
+ * any UTF-8 byte (recog_person.c, name_sweep.c) */
+static inline bool letter_byte(unsigned char c)
+{
+    return is_alpha(c) || c >= 0x80;
+}
+
 /* Longest name word, in bytes; a longer run of letters is no name. */
 #define NAME_MAX_WORD 40
 
