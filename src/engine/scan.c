@@ -6,7 +6,8 @@
  * address an '@'. So the hot loop only looks for those bytes (trigger.c
  * turns each 64-byte block into a bit mask of them) and hands the run of
  * "groups" around each hit (a cluster: "DE89 3704 0044", "(555) 123-4567",
- * "AB 12 34 56 C") to the cluster recognizers. Prose between hits is skipped at memory speed.
+ * "AB 12 34 56 C") to the cluster recognizers. Prose between hits is
+ * skipped at memory speed.
  * Word-led entities (names, passwords, key blocks, tokens, BICs) come from
  * the Hyperscan literal pass in words.c.
  *

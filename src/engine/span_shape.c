@@ -11,13 +11,14 @@
  *	every span of a cluster, and for nearly all of them the length,
  *	digit count and grouping already say no. Those come from the
  *	cluster's group records, so a span is grown group by group from them
- *	alone, as span_next() grows it but without the byte copy; a rule that
- *	accepts the shape asks for the bytes. Measured with callgrind on the
- *	bench corpus, copying every span was most of both recognizers' cost.
+ *	alone, without the byte copy; a rule that accepts the shape asks for
+ *	the bytes. Measured with callgrind on the bench corpus, copying every
+ *	span was most of both recognizers' cost (span_next(), which this
+ *	replaced, copied each span as it grew).
  *
  *	Invariant: after span_shape_next() returns true, every field of *sp
- *	but compact holds what span_next() would have put there for the same
- *	(a, b); after span_shape_bytes(), compact does too.
+ *	but compact describes groups a..b of the cluster; after
+ *	span_shape_bytes(), compact holds their compact upper-case bytes.
  */
 #include "engine/span_shape.h"
 

@@ -2,9 +2,9 @@
 /*
  * span_shape.h - the spans of a cluster, shape first, bytes on demand.
  *
- * span_shape_next() visits the same spans as span_next(), in the same
- * order, but fills only what group metadata gives (lengths, digit count,
- * joiners, grouping); the compact bytes are copied by span_shape_bytes()
+ * span_shape_next() visits every span, a-major, but fills only what group
+ * metadata gives (lengths, digit count, joiners, grouping); the compact
+ * bytes are copied by span_shape_bytes()
  * for the few spans whose shape a rule accepts. Most clusters are dates,
  * prices and order numbers whose spans every rule rejects by length or
  * grouping, so they are never copied.
@@ -19,7 +19,7 @@
 void span_shape_first(span *sp, const cluster *c);
 
 /* Advance to the next span (every (a, b) with compact length <= SPAN_MAX,
- * a-major as span_next()); false when there are no more. */
+ * a-major); false when there are no more. */
 bool span_shape_next(span *sp);
 
 /* Copy the current span's compact upper-case bytes into sp->compact,
