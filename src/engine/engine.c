@@ -55,6 +55,7 @@ void pg_engine_free(pg_engine *engine)
     if (!engine)
         return;
     hs_free_database(engine->words);
+    free(engine->lits);
     free(engine->name_slots);
     free(engine);
 }

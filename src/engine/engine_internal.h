@@ -100,7 +100,8 @@ typedef struct ctx_index {
 struct pg_engine {
     pg_engine_opts opts;
     unsigned isa;             /* enum engine_isa */
-    hs_database_t *words;     /* literal/word database, see words.c */
+    hs_database_t *words;     /* literal/word database below AVX2, see words.c */
+    struct lit_index *lits;   /* the same literals for word_lits.c */
     unsigned n_word_patterns;
     uint32_t *name_slots;     /* given-name hash: hash tag << 16 | index + 1,
                                  0 = empty (see recog_person.c) */

@@ -24,6 +24,15 @@ typedef struct word_pattern {
     size_t len;          /* bytes the trigger matches */
 } word_pattern;
 
+/* word_kind_anywhere - is a literal of this kind looked for inside words
+ * too? Every other kind's recognizer drops a hit that has a letter or a
+ * digit before it (word_start_ok(), recog_person_cue()), so word_lits.c
+ * looks for those at word starts only. */
+static inline bool word_kind_anywhere(word_kind k)
+{
+    return k == W_KEY_BLOCK;
+}
+
 extern const word_pattern engine_word_patterns[];
 extern const unsigned engine_n_word_patterns;
 
