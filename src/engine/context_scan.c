@@ -52,16 +52,6 @@ static inline uint64_t blank_bits(const ctx_query *q, size_t base)
     return upto_hi & ~((1ull << lo) - 1);
 }
 
-/* pop64 - the set bits of x: the baseline build has no popcnt, and
- * __builtin_popcountll would be a libgcc call */
-static inline unsigned pop64(uint64_t x)
-{
-    x -= x >> 1 & 0x5555555555555555ull;
-    x = (x & 0x3333333333333333ull) + (x >> 2 & 0x3333333333333333ull);
-    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-    return (unsigned)((x * 0x0101010101010101ull) >> 56);
-}
-
 /* keep_first - the lowest r set bits of m */
 static inline uint64_t keep_first(uint64_t m, unsigned r)
 {

@@ -202,7 +202,7 @@ void recog_person_sweep(scan_ctx *ctx)
                 /* three bytes or more, or two and a hyphen ("Ji-ho") */
                 bool longer = e - i >= 3 || (e - i == 2 && e < ctx->n && ctx->s[e] == '-');
                 if (longer && e - i < NAME_MAX_WORD)
-                    resume = recog_person_word(ctx, i, e);
+                    resume = person_word_filtered(ctx, i, e) ? e : recog_person_word(ctx, i, e);
                 if (ctx->scratch->err)
                     return;
             }

@@ -179,15 +179,6 @@ static unsigned bloom_bit(const char *w, size_t len)
 }
 
 static void bloom_add(uint64_t *bloom, unsigned bit) { bloom[bit >> 6] |= 1ull << (bit & 63); }
-static bool bloom_has(const uint64_t *bloom, unsigned bit) { return bloom[bit >> 6] >> (bit & 63) & 1; }
-
-/* ending_bit - the filter bit of a word's last two bytes: every ending is
- * at least two bytes long */
-static unsigned ending_bit(const char *w, size_t len)
-{
-    return (((uint32_t)(unsigned char)w[len - 2] << 8 | (unsigned char)w[len - 1]) *
-            2654435761u) >> 19;
-}
 
 /* in_list - is [i, e) one of the words of list l? The filter answers no
  * for most capitalised words of a text without reading the list. */
@@ -387,15 +378,6 @@ static uint32_t name_hash(const char *w, size_t wl, size_t avail)
     return (uint32_t)(h >> 32);
 }
 
-/* given_bit - a word's bit in the given-name filter: its length and
- * first four bytes (names are three bytes or more), mixed */
-static unsigned given_bit(const char *w, size_t wl)
-{
-    uint32_t x = (uint32_t)(unsigned char)w[0] | (uint32_t)(unsigned char)w[1] << 8 |
-                 (uint32_t)(unsigned char)w[2] << 16 |
-                 (uint32_t)(wl > 3 ? (unsigned char)w[3] : 0) << 24;
-    return ((x ^ (uint32_t)wl * 0x85EBCA6Bu) * 0x9E3779B1u) >> 16;
-}
 
 static bool cue_table_ok(void);
 

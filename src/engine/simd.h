@@ -14,6 +14,8 @@
 #ifndef PIIGUARD_ENGINE_SIMD_H
 #define PIIGUARD_ENGINE_SIMD_H
 
+#include <stdint.h>
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #define ENGINE_HAVE_WIDE 1
 #include <immintrin.h>
@@ -43,6 +45,16 @@ static inline __mmask64 in_range64(__m512i v, char lo, int len)
                                   _mm512_set1_epi8((char)len));
 }
 #endif
+
+/* pop64 - the set bits of x: the baseline build has no popcnt, and
+ * __builtin_popcountll would be a libgcc call */
+static inline unsigned pop64(uint64_t x)
+{
+    x -= x >> 1 & 0x5555555555555555ull;
+    x = (x & 0x3333333333333333ull) + (x >> 2 & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
 
 /* ENGINE_PICK - of a pass's four forms, the widest that isa (enum
  * engine_isa) allows and this build has; the forms a build lacks are

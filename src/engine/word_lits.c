@@ -183,36 +183,54 @@ static inline uint64_t alnum_before(const char *s, size_t base)
 }
 
 #if defined(ENGINE_HAVE_WIDE)
+/* The vector forms spell out the three bytes' lookups: written as a loop,
+ * GCC kept the tables on the stack and branched per byte. */
+_Static_assert(LIT_FILTER_BYTES == 3, "the vector forms look up three bytes");
+
+/* Both nibble tables of byte j, in every 128-bit lane. */
+typedef struct nib_tables256 {
+    __m256i lo, hi;
+} nib_tables256;
+
+__attribute__((target("avx2")))
+static inline nib_tables256 tables256(const lit_index *ix, unsigned j)
+{
+    return (nib_tables256){
+        _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->lo[j])),
+        _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->hi[j]))};
+}
+
+/* buckets256 - the buckets bytes p[0, 32) pass as byte j of a literal */
+__attribute__((target("avx2")))
+static inline __m256i buckets256(const char *p, nib_tables256 t)
+{
+    const __m256i nib = _mm256_set1_epi8(0x0F);
+    __m256i v = _mm256_loadu_si256((const __m256i *)p);
+
+    return _mm256_and_si256(_mm256_shuffle_epi8(t.lo, _mm256_and_si256(v, nib)),
+                            _mm256_shuffle_epi8(t.hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+}
+
 /* filter_avx2 - thirty-two bytes a step */
 __attribute__((target("avx2")))
 static size_t filter_avx2(const lit_index *ix, const char *s, size_t n, size_t base,
                           uint64_t *out, size_t max)
 {
-    __m256i lo[LIT_FILTER_BYTES], hi[LIT_FILTER_BYTES];
-    const __m256i nib = _mm256_set1_epi8(0x0F), zero = _mm256_setzero_si256();
+    const nib_tables256 t0 = tables256(ix, 0), t1 = tables256(ix, 1), t2 = tables256(ix, 2);
+    const __m256i zero = _mm256_setzero_si256();
     const __m256i word_buckets = _mm256_set1_epi8((char)(ALL_BUCKETS & ~ANYWHERE_BIT));
     const __m256i any_bucket = _mm256_set1_epi8((char)ANYWHERE_BIT);
     size_t nb = 0;
 
-    for (unsigned j = 0; j < LIT_FILTER_BYTES; j++) {
-        lo[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->lo[j]));
-        hi[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->hi[j]));
-    }
     for (; nb < max && WHOLE_BLOCK(base, n); nb++, base += 64) {
         uint64_t alnum = 0, word = 0, any = 0;
         for (unsigned k = 0; k < 64; k += 32) {
             const char *p = s + base + k;
-            __m256i f = _mm256_set1_epi8((char)ALL_BUCKETS), v0 = zero;
-            for (unsigned j = 0; j < LIT_FILTER_BYTES; j++) {
-                __m256i v = _mm256_loadu_si256((const __m256i *)(p + j));
-                __m256i l = _mm256_shuffle_epi8(lo[j], _mm256_and_si256(v, nib));
-                __m256i h = _mm256_shuffle_epi8(hi[j], _mm256_and_si256(_mm256_srli_epi16(v, 4), nib));
-                f = _mm256_and_si256(f, _mm256_and_si256(l, h));
-                if (j == 0)
-                    v0 = v;
-            }
-            __m256i a = _mm256_or_si256(in_range32(_mm256_or_si256(v0, _mm256_set1_epi8(0x20)), 'a', 26),
-                                        in_range32(v0, '0', 10));
+            __m256i v = _mm256_loadu_si256((const __m256i *)p);
+            __m256i f = _mm256_and_si256(buckets256(p, t0),
+                                         _mm256_and_si256(buckets256(p + 1, t1), buckets256(p + 2, t2)));
+            __m256i a = _mm256_or_si256(in_range32(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), 'a', 26),
+                                        in_range32(v, '0', 10));
             __m256i w = _mm256_cmpeq_epi8(_mm256_and_si256(f, word_buckets), zero);
             __m256i y = _mm256_cmpeq_epi8(_mm256_and_si256(f, any_bucket), zero);
             alnum |= (uint64_t)(uint32_t)_mm256_movemask_epi8(a) << k;
@@ -225,32 +243,45 @@ static size_t filter_avx2(const lit_index *ix, const char *s, size_t n, size_t b
     return nb + filter_scalar(ix, s, n, base, out + nb, max - nb);
 }
 
+typedef struct nib_tables512 {
+    __m512i lo, hi;
+} nib_tables512;
+
+__attribute__((target("avx512f,avx512bw")))
+static inline nib_tables512 tables512(const lit_index *ix, unsigned j)
+{
+    return (nib_tables512){_mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)ix->lo[j])),
+                           _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)ix->hi[j]))};
+}
+
+/* buckets512 - the buckets bytes p[0, 64) pass as byte j of a literal */
+__attribute__((target("avx512f,avx512bw")))
+static inline __m512i buckets512(__m512i v, nib_tables512 t)
+{
+    const __m512i nib = _mm512_set1_epi8(0x0F);
+
+    return _mm512_and_si512(_mm512_shuffle_epi8(t.lo, _mm512_and_si512(v, nib)),
+                            _mm512_shuffle_epi8(t.hi, _mm512_and_si512(_mm512_srli_epi16(v, 4), nib)));
+}
+
 /* filter_avx512 - a whole block at once */
 __attribute__((target("avx512f,avx512bw")))
 static size_t filter_avx512(const lit_index *ix, const char *s, size_t n, size_t base,
                             uint64_t *out, size_t max)
 {
-    __m512i lo[LIT_FILTER_BYTES], hi[LIT_FILTER_BYTES];
-    const __m512i nib = _mm512_set1_epi8(0x0F);
+    const nib_tables512 t0 = tables512(ix, 0), t1 = tables512(ix, 1), t2 = tables512(ix, 2);
     const __m512i word_buckets = _mm512_set1_epi8((char)(ALL_BUCKETS & ~ANYWHERE_BIT));
     const __m512i any_bucket = _mm512_set1_epi8((char)ANYWHERE_BIT);
     size_t nb = 0;
 
-    for (unsigned j = 0; j < LIT_FILTER_BYTES; j++) {
-        lo[j] = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)ix->lo[j]));
-        hi[j] = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)ix->hi[j]));
-    }
     for (; nb < max && WHOLE_BLOCK(base, n); nb++, base += 64) {
         const char *p = s + base;
-        __m512i v0 = _mm512_loadu_si512((const void *)p), f = _mm512_set1_epi8((char)ALL_BUCKETS);
-        for (unsigned j = 0; j < LIT_FILTER_BYTES; j++) {
-            __m512i v = j == 0 ? v0 : _mm512_loadu_si512((const void *)(p + j));
-            __m512i l = _mm512_shuffle_epi8(lo[j], _mm512_and_si512(v, nib));
-            __m512i h = _mm512_shuffle_epi8(hi[j], _mm512_and_si512(_mm512_srli_epi16(v, 4), nib));
-            f = _mm512_and_si512(f, _mm512_and_si512(l, h));
-        }
-        uint64_t alnum = in_range64(_mm512_or_si512(v0, _mm512_set1_epi8(0x20)), 'a', 26) |
-                         in_range64(v0, '0', 10);
+        __m512i v = _mm512_loadu_si512((const void *)p);
+        __m512i f = _mm512_and_si512(buckets512(v, t0),
+                                     _mm512_and_si512(buckets512(_mm512_loadu_si512((const void *)(p + 1)), t1),
+                                                      buckets512(_mm512_loadu_si512((const void *)(p + 2)), t2)));
+        uint64_t alnum = in_range64(_mm512_or_si512(v, _mm512_set1_epi8(0x20)), 'a', 26) |
+                         in_range64(v, '0', 10);
         uint64_t word = _mm512_test_epi8_mask(f, word_buckets);
         uint64_t any = _mm512_test_epi8_mask(f, any_bucket);
         out[nb] = (word & ~(alnum << 1 | alnum_before(s, base))) | any;

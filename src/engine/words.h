@@ -67,6 +67,44 @@ void recog_person_sweep(scan_ctx *ctx);
  * returns where the sweep goes on. */
 size_t recog_person_word(scan_ctx *ctx, size_t b, size_t e);
 
+/* The filters recog_person.c fills once per engine and reads per word. */
+static inline bool bloom_has(const uint64_t *bloom, unsigned bit)
+{
+    return bloom[bit >> 6] >> (bit & 63) & 1;
+}
+
+/* given_bit - a word's bit in the given-name filter: its length and
+ * first four bytes (names are three bytes or more), mixed */
+static inline unsigned given_bit(const char *w, size_t wl)
+{
+    uint32_t x = (uint32_t)(unsigned char)w[0] | (uint32_t)(unsigned char)w[1] << 8 |
+                 (uint32_t)(unsigned char)w[2] << 16 |
+                 (uint32_t)(wl > 3 ? (unsigned char)w[3] : 0) << 24;
+    return ((x ^ (uint32_t)wl * 0x85EBCA6Bu) * 0x9E3779B1u) >> 16;
+}
+
+/* ending_bit - the filter bit of a word's last two bytes: every ending is
+ * at least two bytes long */
+static inline unsigned ending_bit(const char *w, size_t len)
+{
+    return (((uint32_t)(unsigned char)w[len - 2] << 8 | (unsigned char)w[len - 1]) *
+            2654435761u) >> 19;
+}
+
+/* person_word_filtered - would recog_person_word(ctx, b, e) return e at
+ * once, having done nothing? So it would for a word of three bytes or
+ * more, with no hyphen after it, that neither filter lets through: most
+ * capitalised words, which the sweep then need not hand over. */
+static inline bool person_word_filtered(const scan_ctx *ctx, size_t b, size_t e)
+{
+    const char *w = ctx->s + b;
+    size_t wl = e - b;
+
+    return wl >= 3 && (e >= ctx->n || ctx->s[e] != '-') &&
+           !bloom_has(ctx->engine->given_bloom, given_bit(w, wl)) &&
+           !bloom_has(ctx->engine->ending_bloom, ending_bit(w, wl));
+}
+
 /* recog_person.c: a name after a cue of this kind. */
 void recog_person_cue(scan_ctx *ctx, const word_hit *h, word_kind kind);
 
