@@ -103,8 +103,7 @@ struct pg_engine {
     hs_database_t *words;     /* literal/word database below AVX2, see words.c */
     struct lit_index *lits;   /* the same literals for word_lits.c */
     unsigned n_word_patterns;
-    uint32_t *name_slots;     /* given-name hash: hash tag << 16 | index + 1,
-                                 0 = empty (see recog_person.c) */
+    struct name_slot *name_slots; /* the hashed given names, see recog_person.c */
     uint32_t name_mask;       /* slots - 1 (a power of two) */
     /* Bloom filters of recog_person.c's word lists and surname endings:
      * most capitalised words are in none, and one bit test says so. */

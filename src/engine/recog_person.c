@@ -343,41 +343,52 @@ static void emit_name(scan_ctx *ctx, size_t start, size_t end, float score)
         engine_emit(ctx, PG_ENT_PERSON, start, end, score, false, 0);
 }
 
-/* name_cmp - order of the word [w, w + wl) against a dictionary entry */
-static int name_cmp(const char *w, size_t wl, const char *entry)
+/* A given name of the hashed dictionary, in one 16-byte slot so that a
+ * lookup reads one cache line: the name's bytes zero-padded in w[0] and
+ * the low six bytes of w[1], its length in byte 14, NAME_ALSO_WORD in
+ * byte 15. A slot whose length byte is zero is empty. The slots used to
+ * hold a tag and an index into the list of names, whose string was then
+ * read: three dependent loads, which the text streaming through the
+ * caches had evicted (given_name() was a quarter of the name sweep). */
+struct name_slot {
+    uint64_t w[2];
+};
+
+/* Bytes a slot holds: names.c has none longer (engine_names_index()
+ * checks), so a longer word is no given name. */
+#define NAME_KEY_MAX 14
+#define NAME_KEY_HI 0x00FFFFFFFFFFFFFFull /* w[1]: bytes and length */
+#define NAME_ALSO_WORD 1u
+
+/* What given_name() found. */
+enum given { GIVEN_NONE, GIVEN_NAME, GIVEN_ALSO_WORD };
+
+/* name_key - the word [w, w + wl), wl <= NAME_KEY_MAX, as a slot holds
+ * it (without the flag byte); avail is how many bytes may be read at w.
+ * Two 8-byte loads and masks: a byte loop mispredicted its exit once per
+ * capitalised word. */
+static void name_key(const char *w, size_t wl, size_t avail, uint64_t k[2])
 {
-    for (size_t k = 0;; k++) {
-        bool entry_end = entry[k] == '\0' || entry[k] == '*';
-        if (k == wl)
-            return entry_end ? 0 : -1;
-        if (entry_end)
-            return 1;
-        if (w[k] != entry[k])
-            return (unsigned char)w[k] < (unsigned char)entry[k] ? -1 : 1;
+    k[0] = k[1] = 0;
+    if (avail >= 16) {
+        memcpy(k, w, 16);
+        k[0] &= wl >= 8 ? ~0ull : ~(~0ull << (8 * wl));
+        k[1] &= wl <= 8 ? 0 : ~(~0ull << (8 * (wl - 8)));
+    } else {
+        memcpy(k, w, wl);
     }
+    k[1] |= (uint64_t)wl << 48;
 }
 
-/* name_hash - a hash of a name's length and first 16 bytes, from two
- * 8-byte words: hashing byte by byte mispredicted the loop's exit once
- * per capitalised word. avail is how many bytes may be read at w. */
-static uint32_t name_hash(const char *w, size_t wl, size_t avail)
+/* key_hash - a slot index for a key, before masking */
+static uint32_t key_hash(const uint64_t k[2])
 {
-    uint64_t x[2] = {0, 0};
-    size_t take = wl < 16 ? wl : 16;
+    uint64_t h = k[0] * 0x9E3779B97F4A7C15ull ^ k[1] * 0xC2B2AE3D27D4EB4Full;
 
-    if (avail >= 16) {
-        memcpy(x, w, 16);
-        x[0] &= take >= 8 ? ~0ull : ~(~0ull << (8 * take));
-        x[1] &= take <= 8 ? 0 : take >= 16 ? ~0ull : ~(~0ull << (8 * (take - 8)));
-    } else {
-        memcpy(x, w, take);
-    }
-    uint64_t h = x[0] * 0x9E3779B97F4A7C15ull ^ x[1] * 0xC2B2AE3D27D4EB4Full ^ wl;
     h ^= h >> 29;
     h *= 0xBF58476D1CE4E5B9ull;
     return (uint32_t)(h >> 32);
 }
-
 
 static bool cue_table_ok(void);
 
@@ -391,9 +402,10 @@ int engine_names_index(pg_engine *e)
     if (!cue_table_ok())
         return pg_error_set(PG_EINTERNAL, "a person cue ends in a byte may_end_cue() refuses");
 
-    while (slots < 2 * engine_n_given_names)
+    /* load about one half: a miss probes ~3 slots, most in one line */
+    while (slots < engine_n_given_names + engine_n_given_names / 2)
         slots *= 2;
-    if (engine_n_given_names >= UINT16_MAX || !(e->name_slots = calloc(slots, sizeof(*e->name_slots))))
+    if (!(e->name_slots = calloc(slots, sizeof(*e->name_slots))))
         return PG_ENOMEM;
     e->name_mask = (uint32_t)(slots - 1);
     for (int l = 0; l < NL_COUNT; l++)
@@ -405,10 +417,16 @@ int engine_names_index(pg_engine *e)
     for (size_t i = 0; i < engine_n_given_names; i++) {
         const char *en = engine_given_names[i];
         size_t len = strcspn(en, "*");
-        uint32_t full = name_hash(en, len, len), h = full & e->name_mask;
-        while (e->name_slots[h])
+        uint64_t k[2];
+        if (len == 0 || len > NAME_KEY_MAX)
+            return pg_error_set(PG_EINTERNAL, "given name %zu is not 1-%d bytes long", i,
+                                NAME_KEY_MAX);
+        name_key(en, len, len, k);
+        uint32_t h = key_hash(k) & e->name_mask;
+        while (e->name_slots[h].w[1])
             h = (h + 1) & e->name_mask;
-        e->name_slots[h] = (full & 0xFFFF0000u) | (uint32_t)(i + 1);
+        e->name_slots[h].w[0] = k[0];
+        e->name_slots[h].w[1] = k[1] | (uint64_t)(en[len] == '*' ? NAME_ALSO_WORD : 0) << 56;
         if (len >= 3) /* shorter names skip the filter */
             bloom_add(e->given_bloom, given_bit(en, len));
     }
@@ -422,25 +440,22 @@ static bool maybe_given(const scan_ctx *ctx, const char *w, size_t wl)
     return wl < 3 || bloom_has(ctx->engine->given_bloom, given_bit(w, wl));
 }
 
-/* given_name - the dictionary entry for a word, or NULL */
-static const char *given_name(const scan_ctx *ctx, const char *w, size_t wl)
+/* given_name - is the word a given name of the dictionary, and is it
+ * also a word or a place ("May", "Paris")? */
+static enum given given_name(const scan_ctx *ctx, const char *w, size_t wl)
 {
     const pg_engine *e = ctx->engine;
+    uint64_t k[2];
 
-    if (!maybe_given(ctx, w, wl))
-        return NULL;
-    uint32_t full = name_hash(w, wl, (size_t)(ctx->s + ctx->n - w)), h = full & e->name_mask;
-
-    /* The tag (the hash's high half) turns away nearly every other name
-     * without reading its string, which is the cache miss that costs. */
-    for (uint32_t slot; (slot = e->name_slots[h]); h = (h + 1) & e->name_mask) {
-        if ((slot ^ full) & 0xFFFF0000u)
-            continue;
-        const char *en = engine_given_names[(slot & 0xFFFFu) - 1];
-        if (name_cmp(w, wl, en) == 0)
-            return en;
+    if (wl > NAME_KEY_MAX || !maybe_given(ctx, w, wl))
+        return GIVEN_NONE;
+    name_key(w, wl, (size_t)(ctx->s + ctx->n - w), k);
+    for (uint32_t h = key_hash(k) & e->name_mask; e->name_slots[h].w[1]; h = (h + 1) & e->name_mask) {
+        const struct name_slot *sl = &e->name_slots[h];
+        if (sl->w[0] == k[0] && (sl->w[1] & NAME_KEY_HI) == k[1])
+            return sl->w[1] >> 56 & NAME_ALSO_WORD ? GIVEN_ALSO_WORD : GIVEN_NAME;
     }
-    return NULL;
+    return GIVEN_NONE;
 }
 
 /* ending_of - the surname ending the word [w, w + wl) has, or NULL */
@@ -613,22 +628,22 @@ static size_t hyphen_end(const scan_ctx *ctx, size_t e)
 size_t recog_person_word(scan_ctx *ctx, size_t b, size_t e)
 {
     size_t h = hyphen_end(ctx, e);
-    const char *entry;
+    enum given g;
 
     if (!upper_len(ctx, b))
         return e;
-    if (h > e && (entry = given_name(ctx, ctx->s + b, h - b)) && bounded(ctx, b, h))
-        return dictionary_name(ctx, b, h, entry[h - b] == '*');
+    if (h > e && (g = given_name(ctx, ctx->s + b, h - b)) && bounded(ctx, b, h))
+        return dictionary_name(ctx, b, h, g == GIVEN_ALSO_WORD);
     if (e - b < 3)
         return e;
     /* The filters behind given_name() and ending_of() turn away most
      * words; only a word that might be a name pays for bounded(). */
-    entry = given_name(ctx, ctx->s + b, e - b);
-    const surname_ending *se = entry ? NULL : ending_of(ctx, ctx->s + b, e - b);
-    if ((!entry && !se) || !bounded(ctx, b, e))
+    g = given_name(ctx, ctx->s + b, e - b);
+    const surname_ending *se = g ? NULL : ending_of(ctx, ctx->s + b, e - b);
+    if ((!g && !se) || !bounded(ctx, b, e))
         return e;
-    if (entry)
-        return dictionary_name(ctx, b, e, entry[e - b] == '*');
+    if (g)
+        return dictionary_name(ctx, b, e, g == GIVEN_ALSO_WORD);
     /* an ending needs five letters or a capitalised word before it */
     if (e - b >= 5 || cap_word_before(ctx, b))
         ending_name(ctx, b, e, se);
