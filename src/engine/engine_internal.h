@@ -80,6 +80,7 @@ typedef struct shift {
 /* Word lists recog_person.c consults for every capitalised word. */
 #define ENGINE_NAME_LISTS 6
 #define ENGINE_LIST_BLOOM_WORDS 128   /* 8,192 bits a list: ~2% false hits */
+#define ENGINE_MAX_ENDINGS 255       /* surname endings names.c may list */
 #define ENGINE_GIVEN_BLOOM_WORDS 1024 /* 65,536 bits */
 
 /* Instruction sets the first passes have code for; the best one the CPU
@@ -109,6 +110,10 @@ struct pg_engine {
      * most capitalised words are in none, and one bit test says so. */
     uint64_t name_list_bloom[ENGINE_NAME_LISTS][ENGINE_LIST_BLOOM_WORDS];
     uint64_t ending_bloom[ENGINE_LIST_BLOOM_WORDS];
+    /* The surname endings by last byte c, in list order:
+     * ending_ids[ending_at[c] .. ending_at[c + 1]). */
+    uint8_t ending_at[257];
+    uint8_t ending_ids[ENGINE_MAX_ENDINGS];
     /* Bloom filter of the given names by length and first four bytes:
      * 8 KiB, so it stays in L1 where the name table (64 KiB) does not. */
     uint64_t given_bloom[ENGINE_GIVEN_BLOOM_WORDS];

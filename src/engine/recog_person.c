@@ -411,9 +411,19 @@ int engine_names_index(pg_engine *e)
     for (int l = 0; l < NL_COUNT; l++)
         for (const char *const *k = name_lists[l]; *k; k++)
             bloom_add(e->name_list_bloom[l], bloom_bit(*k, strlen(*k)));
+    if (engine_n_surname_endings > ENGINE_MAX_ENDINGS)
+        return pg_error_set(PG_EINTERNAL, "more than %d surname endings", ENGINE_MAX_ENDINGS);
+    for (size_t k = 0; k < engine_n_surname_endings; k++) {
+        const surname_ending *se = &engine_surname_endings[k];
+        bloom_add(e->ending_bloom, ending_bit(se->ending, se->len));
+        e->ending_at[(unsigned char)se->ending[se->len - 1] + 1]++;
+    }
+    for (unsigned c = 0; c < 256; c++)
+        e->ending_at[c + 1] = (uint8_t)(e->ending_at[c + 1] + e->ending_at[c]);
+    uint8_t fill[256];
+    memcpy(fill, e->ending_at, sizeof(fill));
     for (size_t k = 0; k < engine_n_surname_endings; k++)
-        bloom_add(e->ending_bloom, ending_bit(engine_surname_endings[k].ending,
-                                              engine_surname_endings[k].len));
+        e->ending_ids[fill[(unsigned char)engine_surname_endings[k].ending[engine_surname_endings[k].len - 1]]++] = (uint8_t)k;
     for (size_t i = 0; i < engine_n_given_names; i++) {
         const char *en = engine_given_names[i];
         size_t len = strcspn(en, "*");
@@ -461,12 +471,16 @@ static enum given given_name(const scan_ctx *ctx, const char *w, size_t wl)
 /* ending_of - the surname ending the word [w, w + wl) has, or NULL */
 static const surname_ending *ending_of(const scan_ctx *ctx, const char *w, size_t wl)
 {
-    if (wl < 2 || !bloom_has(ctx->engine->ending_bloom, ending_bit(w, wl)))
+    const pg_engine *e = ctx->engine;
+
+    if (wl < 2 || !bloom_has(e->ending_bloom, ending_bit(w, wl)))
         return NULL;
-    for (size_t k = 0; k < engine_n_surname_endings; k++) {
-        const surname_ending *se = &engine_surname_endings[k];
+    unsigned char last = (unsigned char)w[wl - 1];
+    /* only the endings with the word's last byte, in list order */
+    for (unsigned k = e->ending_at[last]; k < e->ending_at[last + 1]; k++) {
+        const surname_ending *se = &engine_surname_endings[e->ending_ids[k]];
         size_t l = se->len;
-        if (w[wl - 1] == se->ending[l - 1] && l < wl && memcmp(w + wl - l, se->ending, l) == 0)
+        if (l < wl && memcmp(w + wl - l, se->ending, l) == 0)
             return se;
     }
     return NULL;
