@@ -114,6 +114,9 @@ struct pg_engine {
      * ending_ids[ending_at[c] .. ending_at[c + 1]). */
     uint8_t ending_at[257];
     uint8_t ending_ids[ENGINE_MAX_ENDINGS];
+    /* recog_person.c's cue and sign-off lists by their last two bytes:
+     * bit k is the list's literal k. */
+    uint16_t cue_tails[256], signoff_tails[256];
     /* Bloom filter of the given names by length and first four bytes:
      * 8 KiB, so it stays in L1 where the name table (64 KiB) does not. */
     uint64_t given_bloom[ENGINE_GIVEN_BLOOM_WORDS];

@@ -390,18 +390,18 @@ static uint32_t key_hash(const uint64_t k[2])
     return (uint32_t)(h >> 32);
 }
 
-static bool cue_table_ok(void);
+static int index_cues(pg_engine *e);
 
 /* engine_names_index - hash the given-name dictionary once per engine: a
  * lookup was a binary search of 4,300 names for every capitalised word;
- * and fill the filters of the word lists and endings */
+ * and fill the filters of the word lists and endings, and the cue index */
 int engine_names_index(pg_engine *e)
 {
     size_t slots = 1;
+    int rc = index_cues(e);
 
-    if (!cue_table_ok())
-        return pg_error_set(PG_EINTERNAL, "a person cue ends in a byte may_end_cue() refuses");
-
+    if (rc < 0)
+        return rc;
     /* load about one half: a miss probes ~3 slots, most in one line */
     while (slots < engine_n_given_names + engine_n_given_names / 2)
         slots *= 2;
@@ -515,40 +515,45 @@ static const lit signoffs[] = {LIT("Regards,"), LIT("regards,"), LIT("Sincerely,
 #define NCUES (sizeof(cues) / sizeof(cues[0]))
 #define NSIGNOFFS (sizeof(signoffs) / sizeof(signoffs[0]))
 
-/* may_end_cue - can a cue or a sign-off end with byte c? Most words
- * follow neither, and one switch says so before thirteen comparisons.
- * engine_names_index() checks this against the lists above. */
-static bool may_end_cue(unsigned char c)
+/* tail_key - the index key of the two bytes before i (i >= 2): the cue
+ * lists are looked up by it, so that a word is compared only with the
+ * cues that end as it does. */
+static unsigned tail_key(const char *s, size_t i)
 {
-    switch (c) {
-    case 'r': case 'o': case 'i': case '.': case 's': case 'm': case ':': case ',':
-        return true;
-    default:
-        return false;
+    return ((unsigned)(unsigned char)s[i - 1] * 7u + (unsigned char)s[i - 2]) & 255u;
+}
+
+/* index_tails - bit k of keys[tail_key()] for each literal k of l */
+static int index_tails(uint16_t *keys, const lit *l, size_t n)
+{
+    if (n > 16)
+        return pg_error_set(PG_EINTERNAL, "more than 16 person cues in one list");
+    for (size_t k = 0; k < n; k++) {
+        if (l[k].len < 2)
+            return pg_error_set(PG_EINTERNAL, "a person cue shorter than two bytes");
+        keys[tail_key(l[k].s, l[k].len)] |= (uint16_t)(1u << k);
     }
+    return 0;
 }
 
-/* cue_table_ok - does may_end_cue() accept every cue's last byte? */
-static bool cue_table_ok(void)
+/* ends_any - does one of the literals l, indexed in keys, end just
+ * before i? */
+static bool ends_any(const scan_ctx *ctx, size_t i, const lit *l, const uint16_t *keys)
 {
-    for (size_t k = 0; k < NCUES; k++)
-        if (!may_end_cue((unsigned char)cues[k].s[cues[k].len - 1]))
-            return false;
-    for (size_t k = 0; k < NSIGNOFFS; k++)
-        if (!may_end_cue((unsigned char)signoffs[k].s[signoffs[k].len - 1]))
-            return false;
-    return true;
-}
-
-/* ends_any - does one of the n literals end just before i? */
-static bool ends_any(const scan_ctx *ctx, size_t i, const lit *l, size_t n)
-{
-    if (i == 0 || !may_end_cue((unsigned char)ctx->s[i - 1]))
+    if (i < 2)
         return false;
-    for (size_t k = 0; k < n; k++)
-        if (ends_with(ctx, i, &l[k]))
+    for (unsigned m = keys[tail_key(ctx->s, i)]; m; m &= m - 1)
+        if (ends_with(ctx, i, &l[__builtin_ctz(m)]))
             return true;
     return false;
+}
+
+/* index_cues - the cue and sign-off lists by their last two bytes */
+static int index_cues(pg_engine *e)
+{
+    int rc = index_tails(e->cue_tails, cues, NCUES);
+
+    return rc < 0 ? rc : index_tails(e->signoff_tails, signoffs, NSIGNOFFS);
 }
 
 /* cue_before - does a cue of the word pass end right before start? Then
@@ -557,7 +562,7 @@ static bool cue_before(const scan_ctx *ctx, size_t start)
 {
     if (start == 0)
         return false;
-    if (ctx->s[start - 1] == ' ' && ends_any(ctx, start - 1, cues, NCUES))
+    if (ctx->s[start - 1] == ' ' && ends_any(ctx, start - 1, cues, ctx->engine->cue_tails))
         return true;
     size_t i = start;
     while (i > 0 && (ctx->s[i - 1] == ' ' || ctx->s[i - 1] == '>'))
@@ -567,7 +572,7 @@ static bool cue_before(const scan_ctx *ctx, size_t start)
     i--;
     while (i > 0 && (ctx->s[i - 1] == ' ' || ctx->s[i - 1] == '\r'))
         i--;
-    return ends_any(ctx, i, signoffs, NSIGNOFFS);
+    return ends_any(ctx, i, signoffs, ctx->engine->signoff_tails);
 }
 
 /* dictionary_name - a given name at [b, e): with a surname after it 0.7,
