@@ -96,20 +96,28 @@ void pg_scratch_free(pg_scratch *scratch)
     free(scratch);
 }
 
-/* pg_engine_scan - every finding in one buffer, in start order */
-int pg_engine_scan(const pg_engine *engine, pg_scratch *scratch,
-                   const char *buf, size_t len, pg_finding_cb cb, void *payload)
+/* engine_scan_begin - reset the scratch and build buf's view into ctx */
+int engine_scan_begin(scan_ctx *ctx, const pg_engine *engine, pg_scratch *scratch,
+                      const char *buf, size_t len)
 {
-    scan_ctx ctx = {engine, scratch, NULL, 0, 0, 0, scratch->win, false, 0, 0};
-    int rc;
-
+    *ctx = (scan_ctx){engine, scratch, NULL, 0, 0, 0, scratch->win, false, 0, 0};
     if (len > UINT32_MAX)
         return pg_error_set(PG_ETOOBIG, "one scan is limited to 4 GiB; use a stream");
     scratch->n_cands = 0;
     scratch->n_hits = 0;
     scratch->err = 0;
     scratch->n_runs = 0;
-    if ((rc = engine_normalize(scratch, buf, len, &ctx.s, &ctx.n)) < 0)
+    return engine_normalize(scratch, buf, len, &ctx->s, &ctx->n);
+}
+
+/* pg_engine_scan - every finding in one buffer, in start order */
+int pg_engine_scan(const pg_engine *engine, pg_scratch *scratch,
+                   const char *buf, size_t len, pg_finding_cb cb, void *payload)
+{
+    scan_ctx ctx;
+    int rc;
+
+    if ((rc = engine_scan_begin(&ctx, engine, scratch, buf, len)) < 0)
         return rc;
     engine_sweep(&ctx);
     engine_end_run(scratch);

@@ -176,6 +176,13 @@ typedef struct scan_ctx {
 /* A candidate this strong is not displaced by anything found inside it. */
 #define CLAIM_SCORE 0.9f
 
+/* engine.c: reset the scratch and build buf's view into ctx: the first
+ * step of pg_engine_scan(), which then runs engine_sweep(),
+ * engine_words_scan() and engine_deliver() (each step is also timed on
+ * its own by bench/pg_bench_phases.c). */
+int engine_scan_begin(scan_ctx *ctx, const pg_engine *engine, pg_scratch *scratch,
+                      const char *buf, size_t len);
+
 /* cpu.c: the best instruction set this CPU and build have. */
 unsigned engine_cpu_isa(void);
 
@@ -234,8 +241,12 @@ void engine_sweep(scan_ctx *ctx);
 /* recog_person.c: hash the given-name dictionary into the engine. */
 int engine_names_index(pg_engine *engine);
 
-/* words.c: compile the word database; run it and dispatch the hits. */
+/* words.c: index the word literals; find them and dispatch the hits
+ * (engine_words_find), then run the name sweep after them
+ * (engine_words_scan = engine_words_find, engine_end_run,
+ * recog_person_sweep). */
 int engine_words_compile(pg_engine *engine);
+int engine_words_find(scan_ctx *ctx);
 int engine_words_scan(scan_ctx *ctx);
 
 /* Word-hit recognizers (recog_words.c / recog_person.c). */

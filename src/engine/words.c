@@ -137,8 +137,9 @@ static int on_hs_hit(unsigned id, unsigned long long from, unsigned long long to
     return on_literal(payload, id, (size_t)(to - engine_word_patterns[id].len), (size_t)to);
 }
 
-/* engine_words_scan - find the literals in the view, then the names */
-int engine_words_scan(scan_ctx *ctx)
+/* engine_words_find - find the literals in the view and run their
+ * recognizers */
+int engine_words_find(scan_ctx *ctx)
 {
     const pg_engine *engine = ctx->engine;
 
@@ -152,6 +153,16 @@ int engine_words_scan(scan_ctx *ctx)
         if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
             return pg_error_set(PG_EINTERNAL, "hyperscan scan failed (%d)", e);
     }
+    return ctx->scratch->err;
+}
+
+/* engine_words_scan - the literals, then the names */
+int engine_words_scan(scan_ctx *ctx)
+{
+    int rc = engine_words_find(ctx);
+
+    if (rc < 0 || ctx->n == 0)
+        return rc;
     engine_end_run(ctx->scratch); /* the name sweep's run ends in engine_deliver() */
     if (!ctx->scratch->err)
         recog_person_sweep(ctx);
