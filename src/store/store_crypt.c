@@ -334,8 +334,9 @@ out:
     return err;
 }
 
-/* pg_store__sweep_tmp - remove orphaned .tmp- files older than an hour */
-size_t pg_store__sweep_tmp(const char *qdir, int64_t now)
+/* pg_store__sweep_old - remove old files of qdir that doomed() picks */
+size_t pg_store__sweep_old(const char *qdir, int64_t now,
+                           bool (*doomed)(const char *name, void *payload), void *payload)
 {
     DIR *d = opendir(qdir);
     struct dirent *de;
@@ -345,9 +346,9 @@ size_t pg_store__sweep_tmp(const char *qdir, int64_t now)
     if (!d)
         return 0;
     while ((de = readdir(d))) {
-        if (strncmp(de->d_name, ".tmp-", 5) != 0 ||
-            fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 ||
-            !S_ISREG(sb.st_mode) || (int64_t)sb.st_mtime > now - PG_STORE_TMP_ORPHAN_AGE)
+        if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 ||
+            !S_ISREG(sb.st_mode) || (int64_t)sb.st_mtime > now - PG_STORE_TMP_ORPHAN_AGE ||
+            !doomed(de->d_name, payload))
             continue;
         if (unlinkat(dirfd(d), de->d_name, 0) == 0)
             n++;

@@ -195,9 +195,12 @@ int pg_store__crypt_write(const char *qdir, const char *id, const uint8_t key[32
                           const pg_store_envelope *env, const char *raw, size_t len);
 int pg_store__crypt_read(const char *qdir, const char *id, const uint8_t key[32],
                          const pg_store_reader *rd, void *payload);
-/* store_crypt.c: remove temporary files a crashed writer left, older
- * than PG_STORE_TMP_ORPHAN_AGE at now; returns how many went */
+/* store_crypt.c: remove the regular files of qdir older than
+ * PG_STORE_TMP_ORPHAN_AGE at now that doomed() picks by name; returns
+ * how many went. The age keeps a sweep off files a writer is still
+ * finishing. */
 #define PG_STORE_TMP_ORPHAN_AGE 3600
-size_t pg_store__sweep_tmp(const char *qdir, int64_t now);
+size_t pg_store__sweep_old(const char *qdir, int64_t now,
+                           bool (*doomed)(const char *name, void *payload), void *payload);
 
 #endif /* PIIGUARD_STORE_INT_H */

@@ -303,6 +303,36 @@ static int collect_id(const pg_store_qitem *item, void *payload)
     return 0;
 }
 
+/* is_tmp - a file a writer creates before renaming it to its id */
+static bool is_tmp(const char *name, void *payload)
+{
+    (void)payload;
+    return strncmp(name, ".tmp-", 5) == 0;
+}
+
+/* row_seen - qitem_get()'s callback: the id has a row */
+static int row_seen(const pg_store_qitem *item, void *payload)
+{
+    (void)item;
+    *(bool *)payload = true;
+    return 0;
+}
+
+/* has_no_row - a quarantine file that no row names. A writer renames
+ * the file into place, then inserts its row: a crash between the two
+ * leaves ciphertext that no expiry, delete or list would ever reach,
+ * kept past every retention. A backend error keeps the file. Caller
+ * holds st->lock. */
+static bool has_no_row(const char *name, void *payload)
+{
+    pg_store *st = payload;
+    bool seen = false;
+
+    if (!pg_store__valid_id(name))
+        return false;
+    return st->ops->qitem_get(st->be, name, row_seen, &seen) == PG_ENOTFOUND && !seen;
+}
+
 /* pg_store_expire - remove every live message older than the retention */
 int pg_store_expire(size_t *n_out, pg_store *st, int64_t now, const char *actor)
 {
@@ -317,11 +347,15 @@ int pg_store_expire(size_t *n_out, pg_store *st, int64_t now, const char *actor)
     if ((err = pg_store__check_text("operator", actor, false)) < 0 || cutoff <= 0)
         return err;
     snprintf(detail, sizeof(detail), "retention_days=%u", st->retention_days);
-    size_t orphans = pg_store__sweep_tmp(st->qdir, pg_store__now(now));
+    size_t orphans = pg_store__sweep_old(st->qdir, pg_store__now(now), is_tmp, NULL);
     if (orphans)
         pg_log(PG_LOG_WARN, "store", "removed %zu unfinished quarantine file(s) a crashed "
                "writer left (ciphertext)", orphans);
     pthread_mutex_lock(&st->lock);
+    orphans = pg_store__sweep_old(st->qdir, pg_store__now(now), has_no_row, st);
+    if (orphans)
+        pg_log(PG_LOG_WARN, "store", "removed %zu quarantine file(s) no record names: a "
+               "writer crashed before recording them (ciphertext)", orphans);
     err = st->ops->qitem_list(st->be, PG_STORE_QLIVE, cutoff, collect_id, &l);
     for (size_t i = 0; err == 0 && i < l.n; i++, done++)
         err = remove_locked(st, l.ids[i], PG_STORE_Q_EXPIRED, actor, "quarantine.expire",

@@ -296,6 +296,49 @@ static void orphaned_tmp_swept(void **state)
     assert_int_equal(access(qpath(path, fx, id), F_OK), 0);
 }
 
+/* write_file - a file of ciphertext-like bytes at path, mtime `age` s ago */
+static void write_file(const char *path, int64_t now, int64_t age)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    struct timespec t[2] = {{now - age, 0}, {now - age, 0}};
+
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "cipher", 6), 6);
+    close(fd);
+    assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+/* unnamed_ciphertext_swept - a writer killed between the rename and the
+ * row insert leaves a file named by an id no row has; expiry removes it
+ * once it is an hour old, and keeps files that have a row, young files
+ * and files not named like an id */
+static void unnamed_ciphertext_swept(void **state)
+{
+    fixture *fx = *state;
+    const char *msg = helper_seed_message();
+    char id[PG_STORE_ID_SIZE], path[4096], old_unnamed[4096], new_unnamed[4096], other[4096];
+    int64_t now = (int64_t)time(NULL);
+    size_t n = 99;
+
+    put(fx, id, msg, strlen(msg));
+    struct timespec two_hours_ago[2] = {{now - 7200, 0}, {now - 7200, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, qpath(path, fx, id), two_hours_ago, 0), 0);
+    snprintf(old_unnamed, sizeof(old_unnamed), "%s/quarantine/%s", fx->dir,
+             "0123456789abcdef0123456789abcdef");
+    snprintf(new_unnamed, sizeof(new_unnamed), "%s/quarantine/%s", fx->dir,
+             "fedcba9876543210fedcba9876543210");
+    snprintf(other, sizeof(other), "%s/quarantine/README", fx->dir);
+    write_file(old_unnamed, now, 7200);
+    write_file(new_unnamed, now, 60);
+    write_file(other, now, 7200);
+    assert_int_equal(pg_store_expire(&n, fx->st, now, "janitor"), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(access(old_unnamed, F_OK), -1);
+    assert_int_equal(access(new_unnamed, F_OK), 0);
+    assert_int_equal(access(other, F_OK), 0);
+    assert_int_equal(access(path, F_OK), 0);
+}
+
 static void shorter_retention_applies_to_held(void **state)
 {
     fixture *fx = *state;
@@ -390,6 +433,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(states_move, helper_setup, helper_teardown),
         cmocka_unit_test_setup_teardown(expiry, helper_setup, helper_teardown),
         cmocka_unit_test_setup_teardown(orphaned_tmp_swept, helper_setup, helper_teardown),
+        cmocka_unit_test_setup_teardown(unnamed_ciphertext_swept, helper_setup, helper_teardown),
         cmocka_unit_test_setup_teardown(shorter_retention_applies_to_held, helper_setup, helper_teardown),
         cmocka_unit_test_setup_teardown(linked_to_incident, helper_setup, helper_teardown),
         cmocka_unit_test_setup_teardown(bad_envelopes, helper_setup, helper_teardown),
