@@ -21,8 +21,10 @@
  *     secure      add the policy's secure-route header, which Postfix maps
  *                 to the encrypting transport; no route configured
  *                 escalates to reject, since Postfix would deliver in clear
- *     quarantine  keep an encrypted copy in the store and put the message
- *                 on Postfix's hold queue
+ *     quarantine  keep an encrypted copy in the store, then accept and
+ *                 discard the message: Postfix keeps no copy, since its
+ *                 queue files are clear text (release goes through the
+ *                 store, `piiguard quarantine release`)
  *     reject      550 5.7.1 with the short notice, which the sender's
  *                 client shows at once
  *     tempfail    451 4.7.1: the check itself failed
@@ -249,21 +251,22 @@ static outcome act_secure(SMFICTX *ctx, pg_milter *m, const pg_verdict *v)
     return done(PG_ACT_SECURE, SMFIS_CONTINUE);
 }
 
-/* act_quarantine - encrypted copy in the store, message on hold */
+/* act_quarantine - the encrypted copy in the store is the only one kept.
+ * Putting the message on Postfix's hold queue as well (as the first
+ * version did) left a clear-text copy of the customer's data in the
+ * queue directory until someone deleted it by hand, and a second way to
+ * release it. The store has the copy durably (file synced, row
+ * committed) before SMFIS_DISCARD, so the 250 the sender sees never
+ * loses the message; if the store fails, the sender gets a tempfail. */
 static outcome act_quarantine(SMFICTX *ctx, pg_milter *m, const pg_verdict *v,
                               const char *raw, size_t len)
 {
-    outcome o = done(PG_ACT_QUARANTINE, SMFIS_CONTINUE);
-    char reason[160];
+    outcome o = done(PG_ACT_QUARANTINE, SMFIS_DISCARD);
 
     if (pg_service_quarantine(m->svc, v, raw, len, o.quarantine_id) < 0) {
         pg_log(PG_LOG_ERROR, "milter", "quarantine store: %s", pg_error_last());
         return tempfail(ctx, NULL, "quarantine store");
     }
-    snprintf(reason, sizeof(reason), "piiguard quarantine %s incident %s",
-             o.quarantine_id, v->incident_id);
-    if (smfi_quarantine(ctx, reason) != MI_SUCCESS)
-        return tempfail(ctx, NULL, "smfi_quarantine");
     o.notify = true;
     return o;
 }

@@ -14,9 +14,10 @@
  *   message (act.c), when the whole message is known.
  *
  *   Negotiation asks for the actions the gateway may take (add and change
- *   headers, replace the body, quarantine, choose macros) and refuses a
- *   connection from an MTA that cannot grant the first four: a gateway
- *   that cannot redact or hold must not pretend to filter. It skips the
+ *   headers, replace the body, choose macros) and refuses a connection
+ *   from an MTA that cannot grant the first three: a gateway that cannot
+ *   redact must not pretend to filter. (Quarantine needs no MTA action:
+ *   the store keeps the copy and the message is discarded.) It skips the
  *   steps it does not need and takes "no reply" for headers and body, so
  *   a message costs Postfix no round trip until end of message.
  *
@@ -39,7 +40,7 @@
 static pg_milter *milter;
 
 /* What we ask of the MTA; SETSYMLIST is welcome but not required. */
-#define ACTIONS_NEEDED (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE)
+#define ACTIONS_NEEDED (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY)
 
 /* Steps we skip, and steps that need no reply from us. */
 #define STEPS_WANTED (SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | \
@@ -82,7 +83,7 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
         return SMFIS_TEMPFAIL;
     if ((f0 & ACTIONS_NEEDED) != ACTIONS_NEEDED) {
         pg_log(PG_LOG_ERROR, "milter", "negotiate: the MTA does not allow "
-               "header, body and quarantine changes (actions=%#lx)", f0);
+               "header and body changes (actions=%#lx)", f0);
         return SMFIS_REJECT;
     }
     *pf0 = ACTIONS_NEEDED | (f0 & SMFIF_SETSYMLIST);

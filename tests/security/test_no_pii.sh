@@ -6,7 +6,8 @@
 # a password) go through the milter (private Postfix, tests/gateway/lib.sh)
 # and the HTTP API at log level debug; then every log, every answer and
 # CLI output, the store (database, WAL, key directory), the quarantine
-# files and the sinks are searched for those values, in the spellings a
+# files, Postfix's queue directory and the sinks are searched for those
+# values, in the spellings a
 # sender might use (with and without separators). None may be found,
 # except in the one message an operator deliberately released.
 #
@@ -14,7 +15,9 @@
 #   milter, default policy: the values in a text body, an HTML body split
 #     by tags and entities, a PDF attachment, the Subject-free headers of a
 #     forwarded message - each rejected with the masked notice
-#   milter, quarantine policy (SIGHUP): two messages held; one released
+#   milter, quarantine policy (SIGHUP): two messages quarantined (the
+#     store's encrypted copy only; none left in Postfix's queue); one
+#     released
 #   API: /v1/check chat, SMS and email (default policy), email under a
 #     quarantine policy; /v1/scan
 #   CLI: quarantine list, incidents list, report, audit verify
@@ -129,7 +132,7 @@ kill -HUP "$MILTER_PID"
 gw_wait_log "$T/milter.log" "reload ok" 20
 for k in quar1 quar2; do
     send $k
-    check "milter: $k accepted for the hold queue" accepted $k
+    check "milter: $k accepted (250), kept only by the store" accepted $k
 done
 QUAR=$(gw_first_held "$BIN" "$T/mstate" "$T/out/qlist.json")
 check "milter: the store holds the quarantined messages" test -n "$QUAR"
@@ -175,10 +178,12 @@ check "cli: incidents were recorded" grep -q '"reject"' "$T/out/incidents-mstate
 # ---- search (not client/ and msg/: what the senders wrote) -------------------------------------------------------------------------------------------
 kill "$MILTER_PID" 2>/dev/null; gw_wait_gone "$MILTER_PID" 20
 gw_postfix_stop "$T"
+# $T/spool is Postfix's queue directory: a quarantined message must not
+# stay there in clear text (the store's encrypted copy is the only one).
 WHERE=("$T/postfix.log" "$T/milter.log" "$T/api.log" "$T/apiq.log" "$T/out" "$T/mstate"
-       "$T/api" "$T/apiq" "$T/sink" "$T/secure" "$T/sink.log" "$T/secure.log")
+       "$T/api" "$T/apiq" "$T/sink" "$T/secure" "$T/sink.log" "$T/secure.log" "$T/spool")
 LEAKS=$(grep -rlaE "$LEAK_RE" "${WHERE[@]}" 2>/dev/null | grep -vxF "${RELEASED:-/none}")
-check "no seeded value in any log, answer, CLI output, store, quarantine or sink" test -z "$LEAKS"
+check "no seeded value in any log, answer, CLI output, store, quarantine, Postfix queue or sink" test -z "$LEAKS"
 for f in $LEAKS; do
     echo "     leaked into $f:"; grep -aoE ".{0,30}($LEAK_RE).{0,10}" "$f" | head -3 | sed 's/^/       /'
 done
