@@ -10,9 +10,10 @@
  * bytes could begin a literal (Teddy's trick: two 16-entry tables per
  * byte, looked up by its low and high nibble with one byte shuffle each,
  * eight buckets of literals at once) and that start a word. Support mail
- * has ~18 word starts per 100 bytes, and about one in a hundred passes;
- * those are compared byte by byte with the few literals of their first
- * byte.
+ * has ~18 word starts per 100 bytes, and about one in twenty passes
+ * (843,000 per 110 MB of the bench corpus, 240,741 of them literals);
+ * those are compared with the few literals of their first byte, eight
+ * bytes at a time (lit_entry).
  *
  * block_scalar() is the rule; the AVX2 and AVX-512 forms must equal it
  * bit for bit, and lit_scan() must report what Vectorscan reports at word
