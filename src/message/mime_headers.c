@@ -12,6 +12,13 @@
  *
  * The top-level Subject remembers where its field sits in the raw message,
  * so redaction can rewrite it; nothing else in a header can be rewritten.
+ *
+ * Message-ID, In-Reply-To, References and the other machine headers are
+ * not scanned on purpose: their ids are shaped like e-mail addresses, so
+ * every reply would carry EMAIL_ADDRESS findings that staff cannot act
+ * on (and redaction cannot rewrite without breaking threading). What a
+ * Message-ID may reveal is kept out of the store instead: it is stored
+ * only as a keyed hash (docs/store.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
