@@ -131,7 +131,7 @@ static size_t starts_scalar(const ctx_query *q, uint64_t *out)
         uint64_t alnum = 0, first = 0;
         size_t lim = q->n - base < 64 ? q->n - base : 64;
         for (size_t k = 0; k < lim; k++) {
-            unsigned char c = ctx_lower((unsigned char)q->s[base + k]); /* blanking aside */
+            unsigned char c = ascii_lower((unsigned char)q->s[base + k]); /* blanking aside */
             alnum |= (uint64_t)(is_lower(c) || is_digit(c)) << k;
             first |= (uint64_t)(is_lower(c) && (q->letters >> (c - 'a') & 1)) << k;
         }
@@ -175,7 +175,7 @@ static size_t starts_sse2(const ctx_query *q, uint64_t *out)
         for (unsigned k = 0; k < 64; k += 16) {
             __m128i v = _mm_loadu_si128((const __m128i *)(p + k));
             __m128i o = _mm_or_si128(v, _mm_set1_epi8(0x20));
-            __m128i a = _mm_or_si128(in_range16(o, 'a', 26), in_range16(v, '0', 10));
+            __m128i a = alnum16(v);
             __m128i f = _mm_setzero_si128();
             for (unsigned j = 0; j < nl; j++)
                 f = _mm_or_si128(f, _mm_cmpeq_epi8(o, lv[j]));
@@ -231,10 +231,7 @@ static inline __m128i letter_rows(uint32_t letters)
 __attribute__((target("avx2")))
 static inline uint32_t first32(__m256i o, __m256i rows, __m256i high)
 {
-    __m256i nib = _mm256_set1_epi8(0x0F);
-    __m256i lo = _mm256_shuffle_epi8(rows, _mm256_and_si256(o, nib));
-    __m256i hi = _mm256_shuffle_epi8(high, _mm256_and_si256(_mm256_srli_epi16(o, 4), nib));
-    __m256i none = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
+    __m256i none = _mm256_cmpeq_epi8(nibble_lookup32(o, rows, high), _mm256_setzero_si256());
 
     return ~(uint32_t)_mm256_movemask_epi8(none);
 }
@@ -260,7 +257,7 @@ static size_t starts_avx2(const ctx_query *q, uint64_t *out)
             __m256i v = _mm256_loadu_si256((const __m256i *)(p + k));
             __m256i o = _mm256_or_si256(v, low);
             __m256i o2 = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(p + k + 1)), low);
-            __m256i a = _mm256_or_si256(in_range32(o, 'a', 26), in_range32(v, '0', 10));
+            __m256i a = alnum32(v);
             alnum |= (uint64_t)(uint32_t)_mm256_movemask_epi8(a) << k;
             letter |= (uint64_t)first32(o, rows, high) << k;
             next |= (uint64_t)first32(o2, second, second_high) << k;
@@ -278,11 +275,9 @@ static size_t starts_avx2(const ctx_query *q, uint64_t *out)
 __attribute__((target("avx2,avx512f,avx512bw")))
 static inline __mmask64 nibble_test(__m512i o, __m512i rows, __m512i high)
 {
-    __m512i nib = _mm512_set1_epi8(0x0F);
-    __m512i lo = _mm512_shuffle_epi8(rows, _mm512_and_si512(o, nib));
-    __m512i hi = _mm512_shuffle_epi8(high, _mm512_and_si512(_mm512_srli_epi16(o, 4), nib));
+    __m512i hit = nibble_lookup64(o, rows, high);
 
-    return _mm512_test_epi8_mask(lo, hi);
+    return _mm512_test_epi8_mask(hit, hit);
 }
 
 /* starts_avx512 - a whole block at once; the window's last, partial
@@ -310,7 +305,7 @@ static size_t starts_avx512(const ctx_query *q, uint64_t *out)
             v2 = _mm512_maskz_loadu_epi8((1ull << (left - 1)) - 1, p + 1);
         }
         __m512i o = _mm512_or_si512(v, low);
-        __mmask64 alnum = in_range64(o, 'a', 26) | in_range64(v, '0', 10);
+        __mmask64 alnum = alnum64(v);
         __mmask64 first = nibble_test(o, rows, high) &
                           (nibble_test(_mm512_or_si512(v2, low), second, second_high) |
                            end_bit(q, base));

@@ -59,12 +59,6 @@ typedef size_t (*ctx_starts_fn)(const ctx_query *q, uint64_t *out);
 /* The form for an instruction set (ENGINE_ISA_*). */
 ctx_starts_fn ctx_starts_for(unsigned isa);
 
-/* ctx_lower - c lower-cased as keywords are compared: ASCII A-Z only */
-static inline unsigned char ctx_lower(unsigned char c)
-{
-    return (unsigned char)(c | (is_upper(c) << 5));
-}
-
 /* ctx_byte - byte i of the window as the keywords see it */
 static inline unsigned char ctx_byte(const ctx_query *q, size_t i)
 {
@@ -72,7 +66,7 @@ static inline unsigned char ctx_byte(const ctx_query *q, size_t i)
         return 0;
     if (i - q->blank_from < q->blank_to - q->blank_from)
         return ' ';
-    return ctx_lower((unsigned char)q->s[i]);
+    return ascii_lower((unsigned char)q->s[i]); /* as keywords are compared */
 }
 
 #endif /* PIIGUARD_ENGINE_CONTEXT_SCAN_H */

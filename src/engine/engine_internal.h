@@ -103,7 +103,6 @@ struct pg_engine {
     unsigned isa;             /* enum engine_isa */
     hs_database_t *words;     /* literal/word database below AVX2, see words.c */
     struct lit_index *lits;   /* the same literals for word_lits.c */
-    unsigned n_word_patterns;
     struct name_slot *name_slots; /* the hashed given names, see recog_person.c */
     uint32_t name_mask;       /* slots - 1 (a power of two) */
     /* Bloom filters of recog_person.c's word lists and surname endings:
@@ -258,6 +257,11 @@ static inline bool is_upper(unsigned char c) { return (unsigned)(c - (unsigned)'
 static inline bool is_lower(unsigned char c) { return (unsigned)(c - (unsigned)'a') < 26u; }
 static inline bool is_alpha(unsigned char c) { return is_upper(c) || is_lower(c); }
 static inline bool is_alnum(unsigned char c) { return is_digit(c) || is_alpha(c); }
+/* ascii_lower - c with A-Z lower-cased, every other byte as it is */
+static inline unsigned char ascii_lower(unsigned char c)
+{
+    return (unsigned char)(c | (is_upper(c) << 5));
+}
 
 /* Copy groups [a, b] of a cluster as compact upper-case alnum into out
  * (cap bytes); returns the length, or 0 when it does not fit. */

@@ -32,12 +32,6 @@
 #define ALL_BUCKETS 0xFFu
 #define ANYWHERE_BIT (1u << LIT_ANYWHERE_BUCKET)
 
-/* fold - c lower-cased, ASCII letters only, as Vectorscan's caseless */
-static unsigned char fold(unsigned char c)
-{
-    return (unsigned char)(c | (is_upper(c) << 5));
-}
-
 /* Buckets by a literal's first two bytes, letters lower-cased. A
  * bucket's literals combine their nibbles, so which literals share one
  * decides how many positions pass that are none: this table came from a
@@ -59,7 +53,8 @@ static const struct bucket_key {
 /* bucket_of - the filter bucket of a literal */
 static unsigned bucket_of(const word_pattern *w)
 {
-    unsigned char a = fold((unsigned char)w->pattern[0]), b = fold((unsigned char)w->pattern[1]);
+    unsigned char a = ascii_lower((unsigned char)w->pattern[0]);
+    unsigned char b = ascii_lower((unsigned char)w->pattern[1]);
 
     if (word_kind_anywhere(w->kind))
         return LIT_ANYWHERE_BUCKET;
@@ -75,7 +70,7 @@ static unsigned byte_forms(const word_pattern *w, unsigned char c, unsigned char
 {
     out[0] = c;
     if ((w->flags & HS_FLAG_CASELESS) && is_alpha(c)) {
-        out[0] = fold(c);
+        out[0] = ascii_lower(c);
         out[1] = (unsigned char)(out[0] - 0x20);
         return 2;
     }
@@ -92,7 +87,7 @@ static lit_entry entry_of(const word_pattern *w, unsigned id)
     for (size_t i = 0; i < w->len && i < 8; i++) {
         unsigned char c = (unsigned char)w->pattern[i];
         bool folds = (w->flags & HS_FLAG_CASELESS) && is_alpha(c);
-        e.want |= (uint64_t)(folds ? fold(c) : c) << 8 * i;
+        e.want |= (uint64_t)(folds ? ascii_lower(c) : c) << 8 * i;
         e.fold |= (uint64_t)(folds ? 0x20 : 0) << 8 * i;
         e.mask |= (uint64_t)0xFF << 8 * i;
     }
@@ -205,11 +200,7 @@ static inline nib_tables256 tables256(const lit_index *ix, unsigned j)
 __attribute__((target("avx2")))
 static inline __m256i buckets256(const char *p, nib_tables256 t)
 {
-    const __m256i nib = _mm256_set1_epi8(0x0F);
-    __m256i v = _mm256_loadu_si256((const __m256i *)p);
-
-    return _mm256_and_si256(_mm256_shuffle_epi8(t.lo, _mm256_and_si256(v, nib)),
-                            _mm256_shuffle_epi8(t.hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+    return nibble_lookup32(_mm256_loadu_si256((const __m256i *)p), t.lo, t.hi);
 }
 
 /* filter_avx2 - thirty-two bytes a step */
@@ -228,10 +219,9 @@ static size_t filter_avx2(const lit_index *ix, const char *s, size_t n, size_t b
         for (unsigned k = 0; k < 64; k += 32) {
             const char *p = s + base + k;
             __m256i v = _mm256_loadu_si256((const __m256i *)p);
-            __m256i f = _mm256_and_si256(buckets256(p, t0),
-                                         _mm256_and_si256(buckets256(p + 1, t1), buckets256(p + 2, t2)));
-            __m256i a = _mm256_or_si256(in_range32(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), 'a', 26),
-                                        in_range32(v, '0', 10));
+            __m256i f = _mm256_and_si256(
+                buckets256(p, t0), _mm256_and_si256(buckets256(p + 1, t1), buckets256(p + 2, t2)));
+            __m256i a = alnum32(v);
             __m256i w = _mm256_cmpeq_epi8(_mm256_and_si256(f, word_buckets), zero);
             __m256i y = _mm256_cmpeq_epi8(_mm256_and_si256(f, any_bucket), zero);
             alnum |= (uint64_t)(uint32_t)_mm256_movemask_epi8(a) << k;
@@ -255,14 +245,11 @@ static inline nib_tables512 tables512(const lit_index *ix, unsigned j)
                            _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)ix->hi[j]))};
 }
 
-/* buckets512 - the buckets bytes p[0, 64) pass as byte j of a literal */
+/* buckets512 - the buckets bytes v pass as byte j of a literal */
 __attribute__((target("avx512f,avx512bw")))
 static inline __m512i buckets512(__m512i v, nib_tables512 t)
 {
-    const __m512i nib = _mm512_set1_epi8(0x0F);
-
-    return _mm512_and_si512(_mm512_shuffle_epi8(t.lo, _mm512_and_si512(v, nib)),
-                            _mm512_shuffle_epi8(t.hi, _mm512_and_si512(_mm512_srli_epi16(v, 4), nib)));
+    return nibble_lookup64(v, t.lo, t.hi);
 }
 
 /* filter_avx512 - a whole block at once */
@@ -278,11 +265,11 @@ static size_t filter_avx512(const lit_index *ix, const char *s, size_t n, size_t
     for (; nb < max && WHOLE_BLOCK(base, n); nb++, base += 64) {
         const char *p = s + base;
         __m512i v = _mm512_loadu_si512((const void *)p);
+        __m512i v1 = _mm512_loadu_si512((const void *)(p + 1));
+        __m512i v2 = _mm512_loadu_si512((const void *)(p + 2));
         __m512i f = _mm512_and_si512(buckets512(v, t0),
-                                     _mm512_and_si512(buckets512(_mm512_loadu_si512((const void *)(p + 1)), t1),
-                                                      buckets512(_mm512_loadu_si512((const void *)(p + 2)), t2)));
-        uint64_t alnum = in_range64(_mm512_or_si512(v, _mm512_set1_epi8(0x20)), 'a', 26) |
-                         in_range64(v, '0', 10);
+                                     _mm512_and_si512(buckets512(v1, t1), buckets512(v2, t2)));
+        uint64_t alnum = alnum64(v);
         uint64_t word = _mm512_test_epi8_mask(f, word_buckets);
         uint64_t any = _mm512_test_epi8_mask(f, any_bucket);
         out[nb] = (word & ~(alnum << 1 | alnum_before(s, base))) | any;
@@ -306,15 +293,17 @@ lit_filter_fn lit_filter_for(unsigned isa)
     return filter_scalar;
 }
 
-/* lit_equal - do bytes [from, len) of literal w lie at s + from? */
+/* lit_equal - do bytes [from, len) of literal w lie at s + from? A
+ * caseless literal folds ASCII letters only, as Vectorscan's does. */
 static bool lit_equal(const char *s, const word_pattern *w, size_t from)
 {
     bool caseless = w->flags & HS_FLAG_CASELESS;
 
-    for (size_t i = from; i < w->len; i++)
-        if (caseless ? fold((unsigned char)s[i]) != fold((unsigned char)w->pattern[i])
-                     : s[i] != w->pattern[i])
+    for (size_t i = from; i < w->len; i++) {
+        unsigned char a = (unsigned char)s[i], b = (unsigned char)w->pattern[i];
+        if (caseless ? ascii_lower(a) != ascii_lower(b) : a != b)
             return false;
+    }
     return true;
 }
 

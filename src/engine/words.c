@@ -75,7 +75,6 @@ static int words_hs_compile(pg_engine *engine);
  * CPUs with AVX2, else as a Vectorscan database */
 int engine_words_compile(pg_engine *engine)
 {
-    engine->n_word_patterns = engine_n_word_patterns;
     if (engine->isa >= ENGINE_ISA_AVX2) {
         if (!(engine->lits = malloc(sizeof(*engine->lits))))
             return PG_ENOMEM;
